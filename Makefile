@@ -1,0 +1,53 @@
+# Anjian: `make run` serves the platform on SQLite with demo data; `make test` runs the whole suite.
+# Both set everything up first (venv, Python and npm packages) and are safe to re-run.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_FLAGS := --quiet --disable-pip-version-check --no-input
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint bench migrate demo clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) --upgrade pip 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PY) -m pip install $(PIP_FLAGS) -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PY) -c "import django, rest_framework, drf_spectacular, openpyxl, playwright, pytest_django"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+migrate: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo ""
+	@echo "Anjian is at http://$(HOST):$(PORT)/  — demo logins (password Anjian@2026):"
+	@echo "  juzhang (局领导) zhifa (执法人员) zhujian (住建部门) jingxin (经信部门) xiashi / xucun (乡镇)"
+	@echo "  wangge1 (网格员) zhuanjia (专家) qiyea / anquana / yuangonga (企业A) qiyeb / anquanb (企业B)"
+	@echo "  sysadmin (系统管理员) secadmin (安全管理员) auditadmin (安全审计员)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	ANJIAN_ENV=test $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+
+bench: setup
+	$(PY) bench/enterprise_list.py --enterprises 100000
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,21 @@
+"""The navigation a user sees follows their role."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from anjian.accounts.roles import Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    items = [(_("工作台"), reverse("core:home"))]
+    if user.role and user.role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        items.append((_("一企一档") if not user.is_enterprise_user else _("本企业档案"), reverse("enterprises:list")))
+    if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        items.append((_("用户管理"), reverse("accounts:user_list")))
+    if user.role == Role.AUDIT_ADMIN:
+        items.append((_("审计日志"), reverse("core:audit")))
+    items.append((_("接口文档"), reverse("api-docs")))
+    return {"nav": items}

@@ -1,0 +1,194 @@
+"""Regions, authorities, grids and the audit chain."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.choices import LEVEL_PREFIX_LENGTH, AuthorityKind, RegionLevel, Sector
+
+
+def subtree_range(prefix: str) -> tuple[str, str | None]:
+    """The half-open range [low, high) of codes that start with the digit string ``prefix``.
+
+    A range on a plain b-tree index works on SQLite and PostgreSQL under any collation (LIKE 'x%'
+    needs a pattern-ops index on PostgreSQL). The bound stays all digits, because some collations
+    ignore punctuation. ``high`` is None when the prefix is all nines (no upper bound needed).
+    """
+    upper = str(int(prefix) + 1).zfill(len(prefix)) if prefix else ""
+    return prefix, (upper if len(upper) == len(prefix) and prefix else None)
+
+
+def subtree_q(prefix: str, field: str = "region_code") -> models.Q:
+    """Q matching rows whose ``field`` lies in the region subtree named by ``prefix``."""
+    low, high = subtree_range(prefix)
+    q = models.Q(**{f"{field}__gte": low})
+    if high is not None:
+        q &= models.Q(**{f"{field}__lt": high})
+    return q
+
+
+class Region(models.Model):
+    """A division of GB/T 2260 (+ GB/T 10114 township and village digits), keyed by its official code.
+
+    ``prefix`` holds the significant digits for the level (33 for 330000, 330481 for a county,
+    330481001 for a township): every code in the subtree starts with it.
+    """
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    prefix = models.CharField(_("代码前缀"), max_length=12, db_index=True)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.prefix = self.prefix_for(self.code, self.level)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def prefix_for(code: str, level: str) -> str:
+        return code[: LEVEL_PREFIX_LENGTH[RegionLevel(level)]]
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2]
+
+    def ancestors(self) -> list["Region"]:
+        """Regions above this one, top first, found by their codes in one query."""
+        code = self.code
+        candidates = {code[:2] + "0000", code[:4] + "00", code[:6], code[:9]} - {code}
+        candidates = {c for c in candidates if len(c) < len(code) or c < code}
+        return list(Region.objects.filter(code__in=candidates).order_by("prefix"))
+
+    def full_name(self) -> str:
+        return "".join(r.name for r in [*self.ancestors(), self])
+
+
+class Authority(models.Model):
+    """A body that supervises: an emergency bureau, a department, a township/street or a park.
+
+    ``sectors`` lists the supervision sectors a department is answerable for ("管行业必须管安全");
+    a bureau or township supervises every sector in its region.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=20, choices=AuthorityKind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sectors = models.JSONField(_("监管行业"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("监管机构")
+        verbose_name_plural = _("监管机构")
+        ordering = ["region__code", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="authority_unique_name_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        bad = [s for s in self.sectors if s not in Sector.values]
+        if bad:
+            raise ValidationError({"sectors": _("未知的监管行业：{}").format(", ".join(bad))})
+
+    @property
+    def region_prefix(self) -> str:
+        return self.region.prefix
+
+
+class Grid(models.Model):
+    """网格: a named group of enterprises inside a township, patrolled by one grid officer."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    region = models.ForeignKey(Region, verbose_name=_("所属乡镇（街道）"), on_delete=models.PROTECT)
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("网格员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grids",
+    )
+
+    class Meta:
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+        ordering = ["region_code", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="grid_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.region_code = self.region.code
+        super().save(*args, **kwargs)
+
+
+class AuditHead(models.Model):
+    """The one row that holds the chain's last sequence number and hash; locked to append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"
+
+
+class AuditEvent(models.Model):
+    """One append-only audit event. ``hash`` = HMAC-SM3 over the event and the previous hash.
+
+    Events are never updated or deleted by the application; `manage.py verify_audit` walks the
+    chain and names the first event whose hash or link does not match.
+    """
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_label = models.CharField(_("操作人标识"), max_length=150)
+    action = models.CharField(_("操作"), max_length=60, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    prev_hash = models.CharField(_("前一哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit events are append-only.")

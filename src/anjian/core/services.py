@@ -1,0 +1,91 @@
+"""Writes to the reference data: regions, authorities, grids. Each audited."""
+
+import csv
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anjian.core import audit
+from anjian.core.choices import AuthorityKind, RegionLevel, Sector
+from anjian.core.models import Authority, Grid, Region
+
+
+def _validate_region_row(code: str, name: str, level: str, parent_code: str) -> None:
+    if level not in RegionLevel.values:
+        raise ValidationError(_("区划 {}：未知层级“{}”。").format(code, level))
+    expected = {"province": 6, "city": 6, "county": 6, "township": 9, "village": 12}[level]
+    if len(code) != expected or not code.isdigit():
+        raise ValidationError(_("区划 {}：{}级代码应为 {} 位数字。").format(code, RegionLevel(level).label, expected))
+    if not name.strip():
+        raise ValidationError(_("区划 {}：缺少名称。").format(code))
+
+
+def regions_load(*, actor, path: Path) -> tuple[int, int]:
+    """Load or update regions from a CSV (code,name,level,parent). All or nothing.
+
+    Returns (created, updated)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    created = updated = 0
+    with transaction.atomic():
+        for row in rows:
+            code, name = row["code"].strip(), row["name"].strip()
+            level, parent_code = row["level"].strip(), (row.get("parent") or "").strip()
+            _validate_region_row(code, name, level, parent_code)
+            parent = Region.objects.filter(code=parent_code).first() if parent_code else None
+            if parent_code and parent is None:
+                raise ValidationError(_("区划 {}：上级 {} 不存在（上级须排在前面）。").format(code, parent_code))
+            if parent is not None and not code.startswith(parent.prefix):
+                raise ValidationError(_("区划 {}：代码不以上级 {} 的代码开头。").format(code, parent_code))
+            region = Region.objects.filter(code=code).first()
+            if region is None:
+                region = Region(code=code, name=name, level=level, parent=parent)
+                region.save()
+                created += 1
+            elif (region.name, region.level, region.parent_id) != (name, level, parent.pk if parent else None):
+                region.name, region.level, region.parent = name, level, parent
+                region.save()
+                updated += 1
+        audit.record(actor=actor, action="region.load", object_repr=str(path.name),
+                     changes={"created": [None, created], "updated": [None, updated]})
+    return created, updated
+
+
+def authority_create(*, actor, name: str, kind: str, region: Region, parent: Authority | None = None,
+                     sectors: list[str] | None = None) -> Authority:
+    if kind not in AuthorityKind.values:
+        raise ValidationError({"kind": [ValidationError(_("未知的机构类别。"), code="invalid_choice")]})
+    sectors = list(dict.fromkeys(sectors or []))
+    if kind == AuthorityKind.DEPARTMENT and not sectors:
+        raise ValidationError({"sectors": [ValidationError(_("行业主管部门须列明其监管行业。"), code="required")]})
+    bad = [s for s in sectors if s not in Sector.values]
+    if bad:
+        raise ValidationError({"sectors": [ValidationError(_("未知的监管行业：{}").format(", ".join(bad)))]})
+    with transaction.atomic():
+        authority = Authority.objects.create(name=name, kind=kind, region=region, parent=parent, sectors=sectors)
+        audit.record(actor=actor, action="authority.create", obj=authority, region_code=region.prefix,
+                     changes={"name": [None, name], "kind": [None, kind], "sectors": [None, sectors]})
+    return authority
+
+
+def grid_create(*, actor, name: str, region: Region, officer=None) -> Grid:
+    if region.level != RegionLevel.TOWNSHIP:
+        raise ValidationError({"region": [ValidationError(_("网格须建在乡镇（街道）。"), code="region_level")]})
+    with transaction.atomic():
+        grid = Grid(name=name, region=region, officer=officer)
+        grid.save()
+        audit.record(actor=actor, action="grid.create", obj=grid, region_code=region.code,
+                     changes={"name": [None, name], "officer": [None, officer.username if officer else None]})
+    return grid
+
+
+def grid_assign_officer(*, actor, grid: Grid, officer) -> Grid:
+    before = grid.officer.username if grid.officer_id else None
+    with transaction.atomic():
+        grid.officer = officer
+        grid.save()
+        audit.record(actor=actor, action="grid.assign_officer", obj=grid, region_code=grid.region_code,
+                     changes={"officer": [before, officer.username if officer else None]})
+    return grid

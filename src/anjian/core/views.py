@@ -1,0 +1,67 @@
+"""Home page, the audit viewer and the health probe."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from anjian.accounts.roles import Role
+from anjian.core.models import Region
+from anjian.core.paging import keyset_page
+from anjian.core.queries import audit_events_visible_to, jurisdiction_prefix
+from anjian.enterprises.queries import enterprises_visible_to
+
+
+def home(request):
+    user = request.user
+    context = {"region": None, "recent": []}
+    prefix = jurisdiction_prefix(user)
+    if prefix is not None:
+        context["region"] = user.authority.region
+    if user.role and user.role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        context["recent"] = list(
+            enterprises_visible_to(user).select_related("region").order_by("-updated_at", "-id")[:8]
+        )
+    return render(request, "core/home.html", context)
+
+
+def _parse_date(value: str):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def audit_list(request):
+    if request.user.role != Role.AUDIT_ADMIN:
+        raise PermissionDenied
+    qs = audit_events_visible_to(request.user)
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    obj = request.GET.get("object", "").strip()
+    start, end = _parse_date(request.GET.get("from")), _parse_date(request.GET.get("to"))
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if obj:
+        qs = qs.filter(object_repr__icontains=obj)
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(created_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=tz))
+    if end:
+        qs = qs.filter(created_at__lt=datetime.datetime.combine(end + datetime.timedelta(days=1),
+                                                                datetime.time.min, tzinfo=tz))
+    page = keyset_page(qs, request.GET)
+    return render(request, "core/audit_list.html", {
+        "page": page, "filters": request.GET,
+        "next_query": page.next_query(request.GET) if page.next_after else "",
+        "actions": ["auth.", "user.", "enterprise.", "system."],
+    })
+
+
+def healthz(request):
+    Region.objects.exists()
+    return JsonResponse({"status": "ok"})
