@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import LEVEL_PREFIX_LENGTH, AuthorityKind, RegionLevel, Sector
@@ -19,9 +20,32 @@ def subtree_range(prefix: str) -> tuple[str, str | None]:
     return prefix, (upper if len(upper) == len(prefix) and prefix else None)
 
 
-def subtree_q(prefix: str, field: str = "region_code") -> models.Q:
-    """Q matching rows whose ``field`` lies in the region subtree named by ``prefix``."""
+class Unindexed(models.Func):
+    """The column as is, but on SQLite written ``+column`` so the planner does not pick its index.
+
+    A list ordered by -id reads best by walking the primary key backwards and filtering; SQLite
+    otherwise reads the whole jurisdiction through the region index and sorts it (measured in
+    bench/: 80 ms against 25 ms at 100k enterprises). PostgreSQL gets the plain column.
+    """
+
+    template = "%(expressions)s"
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
+def subtree_q(prefix: str, field: str = "region_code", *, for_list: bool = False) -> models.Q:
+    """Q matching rows whose ``field`` lies in the region subtree named by ``prefix``.
+
+    ``for_list=True`` is for id-ordered, paged lists (see ``Unindexed``)."""
     low, high = subtree_range(prefix)
+    if for_list:
+        column = Unindexed(models.F(field))
+        q = models.Q(GreaterThanOrEqual(column, low))
+        if high is not None:
+            q &= models.Q(LessThan(column, high))
+        return q
     q = models.Q(**{f"{field}__gte": low})
     if high is not None:
         q &= models.Q(**{f"{field}__lt": high})

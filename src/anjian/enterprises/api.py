@@ -10,6 +10,11 @@ from anjian.enterprises.filters import EnterpriseFilter
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.enterprises.serializers import EnterpriseListSerializer, EnterpriseSerializer
 
+LIST_COLUMNS = (
+    "id", "uscc", "name", "region_code", "region__name", "status", "supervision_class", "employees",
+    "major_hazard_source", "updated_at",
+)
+
 
 @extend_schema_view(
     list=extend_schema(summary="企业列表"),
@@ -32,6 +37,10 @@ class EnterpriseViewSet(
 
     def get_queryset(self):
         qs = enterprises_visible_to(self.request.user).select_related("region").prefetch_related("sector_links")
+        if self.action == "list":
+            # Read only the columns the list shows (measured in bench/: the wide rows cost more
+            # in Python than in the database).
+            qs = qs.only(*LIST_COLUMNS)
         return qs
 
     def create(self, request, *args, **kwargs):

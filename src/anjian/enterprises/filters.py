@@ -1,6 +1,7 @@
 """The enterprise list's filters, shared by the page, the API and the Excel export."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,16 +12,28 @@ from anjian.enterprises.models import Enterprise
 from anjian.enterprises.queries import sector_q
 from anjian.rules import uscc as uscc_rules
 
+
+class _NonEmptyMultipleChoiceField(forms.MultipleChoiceField):
+    """A select's "all" option sends an empty value: it means no filter, not a bad value."""
+
+    def to_python(self, value):
+        return [v for v in super().to_python(value) if v != ""]
+
+
+class MultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = _NonEmptyMultipleChoiceField
+
+
 FLAG_CHOICES = [(flag, Enterprise._meta.get_field(flag).verbose_name) for flag in RISK_FLAGS]
 
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("名称或信用代码"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    sector = django_filters.MultipleChoiceFilter(choices=Sector.choices, method="filter_sector", label=_("监管行业"))
-    status = django_filters.MultipleChoiceFilter(choices=EnterpriseStatus.choices, label=_("状态"))
-    supervision_class = django_filters.MultipleChoiceFilter(choices=SupervisionClass.choices, label=_("监管分类"))
-    flag = django_filters.MultipleChoiceFilter(choices=FLAG_CHOICES, method="filter_flags", label=_("风险标识"))
+    sector = MultipleChoiceFilter(choices=Sector.choices, method="filter_sector", label=_("监管行业"))
+    status = MultipleChoiceFilter(choices=EnterpriseStatus.choices, label=_("状态"))
+    supervision_class = MultipleChoiceFilter(choices=SupervisionClass.choices, label=_("监管分类"))
+    flag = MultipleChoiceFilter(choices=FLAG_CHOICES, method="filter_flags", label=_("风险标识"))
     grid = django_filters.NumberFilter(field_name="grid_id", label=_("网格"))
 
     class Meta:
@@ -41,7 +54,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         region = Region.objects.filter(code=value).only("prefix").first()
         if region is None:
             return queryset.none()
-        return queryset.filter(subtree_q(region.prefix))
+        return queryset.filter(subtree_q(region.prefix, for_list=True))
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(sector_q(value)) if value else queryset

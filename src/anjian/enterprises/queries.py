@@ -25,12 +25,12 @@ def enterprise_scope_q(user) -> Q | None:
     if role == Role.GRID_OFFICER:
         return Q(grid__officer=user)
     if role in _REGION_ROLES:
-        return subtree_q(user.authority.region.prefix)
+        return subtree_q(user.authority.region.prefix, for_list=True)
     if role == Role.DEPARTMENT_OFFICER:
         sectors = user.authority.sectors or []
         if not sectors:
             return None
-        return subtree_q(user.authority.region.prefix) & sector_q(sectors)
+        return subtree_q(user.authority.region.prefix, for_list=True) & sector_q(sectors)
     return None  # the three administrators see no enterprise data
 
 

@@ -22,7 +22,9 @@ class VisibleGridField(serializers.PrimaryKeyRelatedField):
 class EnterpriseSerializer(serializers.ModelSerializer):
     region = VisibleRegionField(slug_field="code", queryset=Region.objects.none())
     grid = VisibleGridField(queryset=Grid.objects.none(), allow_null=True, required=False)
-    sectors = serializers.ListField(child=serializers.ChoiceField(choices=Sector.choices), allow_empty=False)
+    sectors = serializers.ListField(
+        source="sector_codes", child=serializers.ChoiceField(choices=Sector.choices), allow_empty=False
+    )
     uscc = serializers.CharField(max_length=18, allow_null=True, allow_blank=True, required=False)
     region_name = serializers.CharField(source="region.name", read_only=True)
 
@@ -34,14 +36,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         validators = []
         extra_kwargs = {"uscc": {"validators": []}}
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["sectors"] = instance.sector_codes
-        return data
-
     def split(self) -> tuple[dict, list[str] | None]:
         data = dict(self.validated_data)
-        sectors = data.pop("sectors", None)
+        sectors = data.pop("sector_codes", None)
         return data, sectors
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -36,8 +37,10 @@ def enterprise_list(request):
         "first_query": page.first_query(request.GET),
         "can_create": services.can_create_enterprise(request.user),
     }
-    template = "enterprises/_list_rows.html" if request.headers.get("HX-Request") else "enterprises/list.html"
-    return render(request, template, context)
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    response = render(request, "enterprises/_list_rows.html" if partial else "enterprises/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _get(request, pk) -> Enterprise:

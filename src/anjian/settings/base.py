@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "anjian.core.middleware.IdleTimeoutMiddleware",
     "anjian.core.middleware.LoginRequiredMiddleware",
 ]
 
@@ -91,6 +92,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 _NODE = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
+    SRC_DIR / "static",
     ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
@@ -105,6 +107,11 @@ STORAGES = {
         )
     },
 }
+
+# Outside production WhiteNoise serves straight from the finders (node_modules, app static), so no
+# collectstatic is needed to develop or test.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -28,9 +28,10 @@ AUTHENTICATION_BACKENDS = ["anjian.accounts.backends.LockoutModelBackend"]
 ANJIAN_LOGIN_MAX_FAILURES = env_int("ANJIAN_LOGIN_MAX_FAILURES", 5)
 ANJIAN_LOGIN_LOCK_MINUTES = env_int("ANJIAN_LOGIN_LOCK_MINUTES", 30)
 
-# 30-minute idle timeout: every request renews the cookie, 30 minutes without one ends the session.
+# 30-minute idle timeout: activity renews the session (at most one write a minute, by
+# anjian.core.middleware.IdleTimeoutMiddleware); 30 minutes without a request ends it.
 SESSION_COOKIE_AGE = env_int("ANJIAN_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

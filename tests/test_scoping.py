@@ -1,0 +1,92 @@
+"""The cross-tenant sweep: every list and detail endpoint and page, for users of two enterprises,
+two townships, two grids, two counties and a department, shows each only their own."""
+
+import pytest
+
+from anjian.core.models import Authority, Grid, Region
+
+API_LISTS = ["/api/regions/", "/api/authorities/", "/api/grids/", "/api/enterprises/"]
+MODELS = {"/api/regions/": Region, "/api/authorities/": Authority, "/api/grids/": Grid}
+
+
+def _ids(client, url):
+    ids, next_url = set(), url
+    while next_url:
+        response = client.get(next_url)
+        assert response.status_code == 200, (url, response.content)
+        body = response.json()
+        ids |= {row["id"] for row in body["results"]}
+        next_url = body["next"]
+    return ids
+
+
+@pytest.mark.parametrize(
+    "key", ["b1", "leader", "b2", "d1", "t1", "t2", "g1", "g2", "x1", "sys", "sec", "aud", "e1", "e1m", "e1w", "e2"]
+)
+def test_enterprise_list_and_detail_follow_scope(world, key):
+    client = world.client(key)
+    expected = {e.pk for e in world.visible[key]}
+    assert _ids(client, "/api/enterprises/") == expected
+    for enterprise in world.all_enterprises:
+        status = 200 if enterprise.pk in expected else 404
+        assert client.get(f"/api/enterprises/{enterprise.pk}/").status_code == status
+        assert client.get(f"/enterprises/{enterprise.pk}/").status_code == status
+        if status == 404:
+            assert client.get(f"/enterprises/{enterprise.pk}/edit/").status_code == 404
+            assert client.patch(f"/api/enterprises/{enterprise.pk}/", {"name": "x"},
+                                content_type="application/json").status_code == 404
+    page = client.get("/enterprises/").content.decode()
+    for enterprise in world.all_enterprises:
+        assert (f"/enterprises/{enterprise.pk}/" in page) == (enterprise.pk in expected)
+
+
+@pytest.mark.parametrize("pair", [("e1", "e2"), ("t1", "t2"), ("g1", "g2"), ("b1", "b2")])
+@pytest.mark.parametrize("url", API_LISTS)
+def test_pairs_never_see_each_others_data(world, pair, url):
+    """What one of a pair lists, and the other does not, answers 404 to the other."""
+    a, b = (world.client(k) for k in pair)
+    seen_a, seen_b = _ids(a, url), _ids(b, url)
+    for obj_id in seen_a:
+        assert a.get(f"{url}{obj_id}/").status_code == 200
+    for obj_id in seen_a - seen_b:
+        assert b.get(f"{url}{obj_id}/").status_code == 404
+    for obj_id in seen_b - seen_a:
+        assert a.get(f"{url}{obj_id}/").status_code == 404
+
+
+def test_reference_data_scopes(world):
+    assert _ids(world.client("g1"), "/api/grids/") == {world.grid1.pk}
+    assert _ids(world.client("t2"), "/api/grids/") == {world.grid2.pk}
+    assert _ids(world.client("e1"), "/api/grids/") == {world.grid1.pk}
+    assert _ids(world.client("b2"), "/api/grids/") == set()
+    regions_b2 = {Region.objects.get(pk=i).code for i in _ids(world.client("b2"), "/api/regions/")}
+    assert regions_b2 == {"330000", "330400", "330482", "330482001"}
+    regions_e1 = {Region.objects.get(pk=i).code for i in _ids(world.client("e1"), "/api/regions/")}
+    assert regions_e1 == {"330000", "330400", "330481", "330481001"}
+    auth_t1 = {Authority.objects.get(pk=i).name for i in _ids(world.client("t1"), "/api/authorities/")}
+    assert "海洲街道办事处" not in auth_t1 and "平湖市应急管理局" not in auth_t1
+    assert _ids(world.client("sys"), "/api/enterprises/") == set()
+
+
+def test_export_is_scoped(world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = world.client("t1").get("/enterprises/export.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["企业1"]
+
+
+def test_every_page_requires_login(client, world):
+    urls = ["/", "/enterprises/", f"/enterprises/{world.e1.pk}/", "/enterprises/new/", "/enterprises/import/",
+            "/enterprises/export.xlsx", "/enterprises/import/template.xlsx", "/audit/", "/accounts/users/",
+            "/accounts/password/", "/api/docs/"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    for url in API_LISTS + ["/api/schema/", f"/api/enterprises/{world.e1.pk}/"]:
+        response = client.get(url)
+        assert response.status_code == 401, url
+        assert response.json()["code"] == "not_authenticated"
