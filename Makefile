@@ -46,8 +46,10 @@ test: setup
 lint: setup
 	$(PY) -m ruff check .
 
+# Builds its own data set (in var/bench.sqlite3 unless DATABASE_URL says otherwise) and prints figures.
 bench: setup
-	$(PY) bench/enterprise_list.py --enterprises 100000
+	mkdir -p var
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(PY) bench/enterprise_list.py --enterprises 100000
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -86,8 +86,8 @@ GOOD = {"统一社会信用代码": uscc(601), "单位名称": "导入一号化�
 
 
 def test_import_all_good_rows(world):
-    second = dict(GOOD, **{"统一社会信用代码": uscc(602), "单位名称": "导入二号纺织厂", "所属乡镇（街道）代码或名称": "海洲街道",
-                           "监管行业（多个用“、”分隔）": "纺织", "网格": ""})
+    second = dict(GOOD, **{"统一社会信用代码": uscc(602), "单位名称": "导入二号纺织厂",
+                           "所属乡镇（街道）代码或名称": "海洲街道", "监管行业（多个用“、”分隔）": "纺织", "网格": ""})
     response = world.client("b1").post("/enterprises/import/", {"file": _sheet([GOOD, second])})
     assert response.status_code == 302
     one = Enterprise.objects.get(name="导入一号化工有限公司")

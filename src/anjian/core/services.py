@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.choices import AuthorityKind, RegionLevel, Sector
+from anjian.core.errors import PermissionDeniedError
 from anjian.core.models import Authority, Grid, Region
 
 
@@ -70,9 +71,36 @@ def authority_create(*, actor, name: str, kind: str, region: Region, parent: Aut
     return authority
 
 
-def grid_create(*, actor, name: str, region: Region, officer=None) -> Grid:
+GRID_MANAGERS = frozenset({"bureau_leader", "bureau_officer", "township_officer"})
+
+
+def _check_grid_write(actor, region: Region, officer) -> None:
+    """Bureau and township officers keep the grids of their own region; the officer named must be
+    a grid officer of an authority inside that region's county or township."""
+    errors: dict[str, list] = {}
+    if not isinstance(actor, audit.SystemActor):
+        if actor.role not in GRID_MANAGERS:
+            raise PermissionDeniedError(_("只有局、乡镇（街道）人员可以维护网格。"))
+        if not region.code.startswith(actor.authority.region.prefix):
+            errors["region"] = [ValidationError(_("该区划不在您的管辖范围内。"), code="region_out_of_scope")]
     if region.level != RegionLevel.TOWNSHIP:
-        raise ValidationError({"region": [ValidationError(_("网格须建在乡镇（街道）。"), code="region_level")]})
+        errors["region"] = [ValidationError(_("网格须建在乡镇（街道）。"), code="region_level")]
+    if officer is not None:
+        if officer.role != "grid_officer":
+            errors["officer"] = [ValidationError(_("只能指定网格员角色的用户。"), code="not_grid_officer")]
+        elif not region.code.startswith(officer.authority.region.prefix):
+            errors["officer"] = [ValidationError(_("该网格员不属于本区域。"), code="officer_out_of_scope")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def grid_create(*, actor, name: str, region: Region, officer=None) -> Grid:
+    _check_grid_write(actor, region, officer)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [ValidationError(_("请填写网格名称。"), code="required")]})
+    if Grid.objects.filter(region=region, name=name).exists():
+        raise ValidationError({"name": [ValidationError(_("本乡镇（街道）已有同名网格。"), code="grid_duplicate")]})
     with transaction.atomic():
         grid = Grid(name=name, region=region, officer=officer)
         grid.save()
@@ -82,6 +110,7 @@ def grid_create(*, actor, name: str, region: Region, officer=None) -> Grid:
 
 
 def grid_assign_officer(*, actor, grid: Grid, officer) -> Grid:
+    _check_grid_write(actor, grid.region, officer)
     before = grid.officer.username if grid.officer_id else None
     with transaction.atomic():
         grid.officer = officer
