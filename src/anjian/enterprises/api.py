@@ -1,18 +1,20 @@
 """Enterprise endpoints: list (filtered, cursor-paged), detail, create, update. No delete: a unit
 that stops trading is marked closed, and its file stays."""
 
+from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from anjian.enterprises import services
 from anjian.enterprises.filters import EnterpriseFilter
+from anjian.enterprises.models import EnterpriseSector
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.enterprises.serializers import EnterpriseListSerializer, EnterpriseSerializer
 
 LIST_COLUMNS = (
-    "id", "uscc", "name", "region_code", "region__name", "status", "supervision_class", "employees",
-    "major_hazard_source", "updated_at",
+    "id", "uscc", "name", "region_code", "status", "supervision_class", "employees", "major_hazard_source",
+    "updated_at",
 )
 
 
@@ -36,12 +38,23 @@ class EnterpriseViewSet(
         return EnterpriseListSerializer if self.action == "list" else EnterpriseSerializer
 
     def get_queryset(self):
-        qs = enterprises_visible_to(self.request.user).select_related("region").prefetch_related("sector_links")
-        if self.action == "list":
-            # Read only the columns the list shows (measured in bench/: the wide rows cost more
-            # in Python than in the database).
-            qs = qs.only(*LIST_COLUMNS)
-        return qs
+        return enterprises_visible_to(self.request.user).select_related("region").prefetch_related("sector_links")
+
+    def list(self, request, *args, **kwargs):
+        """The list reads plain rows of the columns it shows and the sectors of the page in one more
+        query: bench/ measured model instances and a serializer per row as most of the request's
+        cost. The shape is EnterpriseListSerializer's."""
+        qs = self.filter_queryset(enterprises_visible_to(request.user))
+        rows = self.paginate_queryset(qs.values(*LIST_COLUMNS, region_name=F("region__name")))
+        sectors: dict[int, list[str]] = {row["id"]: [] for row in rows}
+        links = EnterpriseSector.objects.filter(enterprise_id__in=list(sectors)).order_by("enterprise_id", "id")
+        for enterprise_id, sector in links.values_list("enterprise_id", "sector"):
+            sectors[enterprise_id].append(sector)
+        field = serializers.DateTimeField()
+        for row in rows:
+            row["sectors"] = sectors[row["id"]]
+            row["updated_at"] = field.to_representation(row["updated_at"])
+        return self.get_paginated_response(rows)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

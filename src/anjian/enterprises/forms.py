@@ -47,6 +47,7 @@ class EnterpriseForm(_ServiceValidatedModelForm):
             self.initial.setdefault("sectors", self.instance.sector_codes)
         for name, field in self.fields.items():
             if isinstance(field.widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                field.widget.attrs.setdefault("class", "form-check-input")
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -64,8 +65,8 @@ class EnterpriseSelfForm(_ServiceValidatedModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-control")
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
 
 class ImportForm(forms.Form):
