@@ -175,3 +175,15 @@ def test_schema_and_docs(world):
         assert path in paths
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_embedded_organisation_code_is_only_a_warning(world):
+    from anjian.rules.uscc import complete, org_code_warning
+
+    code = next(c for c in (complete(f"91330481MA{n:07d}") for n in range(100, 200)) if org_code_warning(c))
+    client = world.client("b1")
+    response = client.post("/api/enterprises/", payload(world, uscc=code), content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["uscc_warning"]
+    page = client.get(f"/enterprises/{response.json()['id']}/").content.decode()
+    assert 'data-testid="uscc-warning"' in page

@@ -7,6 +7,7 @@ from anjian.core.models import Grid, Region
 from anjian.core.queries import grids_visible_to, regions_visible_to
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.services import EDITABLE_FIELDS
+from anjian.rules.uscc import org_code_warning
 
 
 class VisibleRegionField(serializers.SlugRelatedField):
@@ -27,14 +28,21 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     )
     uscc = serializers.CharField(max_length=18, allow_null=True, allow_blank=True, required=False)
     region_name = serializers.CharField(source="region.name", read_only=True)
+    uscc_warning = serializers.SerializerMethodField(help_text="GB 11714 check of the embedded organisation code")
 
     class Meta:
         model = Enterprise
-        fields = ["id", *EDITABLE_FIELDS, "sectors", "region_name", "region_code", "created_at", "updated_at"]
+        fields = [
+            "id", *EDITABLE_FIELDS, "sectors", "region_name", "region_code", "uscc_warning", "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "region_code", "created_at", "updated_at"]
         # Uniqueness and cross-field rules live in the service, which answers with stable codes.
         validators = []
         extra_kwargs = {"uscc": {"validators": []}}
+
+    def get_uscc_warning(self, obj) -> str | None:
+        return org_code_warning(obj.uscc) if obj.uscc else None
 
     def split(self) -> tuple[dict, list[str] | None]:
         data = dict(self.validated_data)

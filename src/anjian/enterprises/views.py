@@ -18,6 +18,7 @@ from anjian.enterprises.forms import EnterpriseForm, EnterpriseSelfForm, ImportF
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.queries import enterprise_for_user, enterprises_visible_to
 from anjian.enterprises.staffing import staffing_verdict
+from anjian.rules.uscc import org_code_warning
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,6 +62,7 @@ def enterprise_detail(request, pk):
         {
             "enterprise": enterprise,
             "staffing": staffing_verdict(enterprise),
+            "uscc_warning": org_code_warning(enterprise.uscc) if enterprise.uscc else None,
             "history": history,
             "can_edit": services.can_edit_enterprise(request.user, enterprise),
         },
