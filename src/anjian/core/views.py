@@ -58,7 +58,7 @@ def audit_list(request):
     return render(request, "core/audit_list.html", {
         "page": page, "filters": request.GET,
         "next_query": page.next_query(request.GET) if page.next_after else "",
-        "actions": ["auth.", "user.", "enterprise.", "system."],
+        "actions": ["auth.", "user.", "enterprise.", "region.", "authority.", "grid."],
     })
 
 

@@ -93,7 +93,7 @@ class Command(BaseCommand):
         townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, parent=county).order_by("code"))
         township_auth = {}
         for t in townships:
-            suffix = "街道办事处" if t.name.endswith("街道") else "人民政府"
+            suffix = "办事处" if t.name.endswith("街道") else "人民政府"
             township_auth[t.code] = core_services.authority_create(
                 actor=actor, name=t.name + suffix, kind=AuthorityKind.TOWNSHIP, region=t, parent=bureau
             )
