@@ -106,7 +106,8 @@ def build_template() -> bytes:
     ws.title = "企业"
     ws.append(HEADERS)
     example = {
-        "uscc": uscc_rules.complete("91330481MA2B3C4D5"), "name": "示例化工有限公司", "region": "330481001", "sectors": "危险化学品",
+        "uscc": uscc_rules.complete("91330481MA2B3C4D5"), "name": "示例化工有限公司", "region": "330481001",
+        "sectors": "危险化学品",
         "status": str(EnterpriseStatus.OPERATING.label), "supervision_class": "A", "employees": 120,
         "has_safety_body": "是", "full_time_safety_staff": 2, "licence_valid_from": "2024-01-01",
         "licence_valid_until": "2027-01-01",
