@@ -38,9 +38,13 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_role_matches_home",
                 condition=Q(role="")
-                | Q(role__in=[r.value for r in ENTERPRISE_ROLES], enterprise__isnull=False, authority__isnull=True)
                 | Q(
-                    role__in=[r.value for r in AUTHORITY_ROLES | ADMIN_ROLES],
+                    role__in=sorted(r.value for r in ENTERPRISE_ROLES),
+                    enterprise__isnull=False,
+                    authority__isnull=True,
+                )
+                | Q(
+                    role__in=sorted(r.value for r in AUTHORITY_ROLES | ADMIN_ROLES),
                     authority__isnull=False,
                     enterprise__isnull=True,
                 ),

@@ -98,7 +98,7 @@ def enterprise_edit(request, pk):
         sectors = form.cleaned_data.get("sectors") if form_cls is EnterpriseForm else None
         try:
             services.enterprise_update(
-                actor=request.user, enterprise=_get(request, pk), data=form.service_data(), sectors=sectors
+                actor=request.user, enterprise=enterprise, data=form.service_data(), sectors=sectors
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
