@@ -153,3 +153,10 @@ def test_seed_demo_is_deterministic_and_idempotent(db):
 
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert verify_chain().broken_seq is None
+
+
+def test_region_filter_offers_the_townships_in_scope(world):
+    page = world.client("b1").get("/enterprises/").content.decode()
+    assert 'value="330481001"' in page and 'value="330481002"' in page and 'value="330482001"' not in page
+    page = world.client("t1").get("/enterprises/?region=330481001").content.decode()
+    assert 'value="330481001" selected' in page and 'value="330481002"' not in page

@@ -12,6 +12,7 @@ from anjian.core.errors import PermissionDeniedError
 from anjian.core.forms import apply_service_errors
 from anjian.core.models import AuditEvent
 from anjian.core.paging import keyset_page
+from anjian.core.queries import townships_visible_to
 from anjian.enterprises import excel, services
 from anjian.enterprises.filters import EnterpriseFilter
 from anjian.enterprises.forms import EnterpriseForm, EnterpriseSelfForm, ImportForm
@@ -37,6 +38,7 @@ def enterprise_list(request):
         "next_query": page.next_query(request.GET) if page.next_after else "",
         "first_query": page.first_query(request.GET),
         "can_create": services.can_create_enterprise(request.user),
+        "regions": list(townships_visible_to(request.user).only("code", "name").order_by("code")),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     response = render(request, "enterprises/_list_rows.html" if partial else "enterprises/list.html", context)
