@@ -160,3 +160,24 @@ def test_region_filter_offers_the_townships_in_scope(world):
     assert 'value="330481001"' in page and 'value="330481002"' in page and 'value="330482001"' not in page
     page = world.client("t1").get("/enterprises/?region=330481001").content.decode()
     assert 'value="330481001" selected' in page and 'value="330481002"' not in page
+
+
+def test_import_and_export_through_the_api(world):
+    client = world.client("b1")
+    bad = dict(GOOD, **{"统一社会信用代码": "91330481MA0000001X"})
+    response = client.post("/api/enterprises/import/", {"file": _sheet([bad])})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "import_invalid" and body["errors"][0]["row"] == 2 and body["errors"][0]["column"] == "A"
+    assert not Enterprise.objects.filter(name=GOOD["单位名称"]).exists()
+    assert client.post("/api/enterprises/import/", {}).json()["code"] == "required"
+    response = client.post("/api/enterprises/import/", {"file": _sheet([GOOD])})
+    assert response.status_code == 201 and response.json() == {"created": 1}
+    export = client.get("/api/enterprises/export/?sector=hazchem")
+    assert export.status_code == 200 and export["Content-Type"] == XLSX
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == [GOOD["单位名称"]]
+    assert world.client("g1").post("/api/enterprises/import/", {"file": _sheet([GOOD])}).status_code == 403
+    other = world.client("b2").get("/api/enterprises/export/")
+    assert [r[1] for r in list(load_workbook(BytesIO(other.content)).active.iter_rows(values_only=True))[1:]] == [
+        "企业3"]

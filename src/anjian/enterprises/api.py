@@ -2,16 +2,22 @@
 that stops trading is marked closed, and its file stays."""
 
 from django.db.models import F
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from anjian.enterprises import services
+from anjian.enterprises import excel, services
 from anjian.enterprises.filters import EnterpriseFilter
 from anjian.enterprises.models import EnterpriseSector
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.enterprises.serializers import EnterpriseListSerializer, EnterpriseSerializer
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_COLUMNS = (
     "id", "uscc", "name", "region_code", "status", "supervision_class", "employees", "major_hazard_source",
     "updated_at",
@@ -55,6 +61,42 @@ class EnterpriseViewSet(
             row["sectors"] = sectors[row["id"]]
             row["updated_at"] = field.to_representation(row["updated_at"])
         return self.get_paginated_response(rows)
+
+    @extend_schema(
+        summary="Excel 导入企业（全部通过才写入）",
+        request={"multipart/form-data": inline_serializer("EnterpriseImport", {"file": serializers.FileField()})},
+        responses={201: inline_serializer("EnterpriseImportResult", {"created": serializers.IntegerField()})},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_xlsx(self, request):
+        """Rows are checked first; any bad cell answers 400 ``import_invalid`` with every error by row
+        and column, and nothing is written."""
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"code": "required", "message": _("请上传 .xlsx 文件（字段名 file）。")}, status=400)
+        try:
+            result = excel.import_enterprises(actor=request.user, file=upload)
+        except excel.ImportFileError as exc:
+            return Response({"code": "import_file_invalid", "message": str(exc)}, status=400)
+        if not result.ok:
+            return Response({
+                "code": "import_invalid",
+                "message": _("发现 {} 处错误，未导入任何数据。").format(len(result.errors)),
+                "errors": [e.as_dict() for e in result.errors],
+            }, status=400)
+        return Response({"created": result.created}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="导出企业台账（Excel，按筛选条件）", responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="export")
+    def export_xlsx(self, request):
+        qs = self.filter_queryset(enterprises_visible_to(request.user))
+        try:
+            content = excel.export_enterprises(qs)
+        except excel.ImportFileError as exc:
+            return Response({"code": "export_too_large", "message": str(exc)}, status=400)
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
+        return response
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
