@@ -57,3 +57,14 @@ def test_csrf_is_enforced(world):
     assert client.post("/enterprises/new/", {"name": "x"}).status_code == 403
     response = client.post("/api/enterprises/", {"name": "x"}, content_type="application/json")
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
+def test_english_is_available(world):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert "Password" in client.get("/accounts/login/").content.decode()
+    client.force_login(world.user["b1"])
+    page = client.get("/enterprises/").content.decode()
+    assert 'lang="en"' in page and "企业档案" not in page
+    assert "企业档案" in world.client("b1").get("/enterprises/").content.decode()  # Chinese stays the default
