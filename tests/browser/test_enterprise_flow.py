@@ -124,8 +124,15 @@ class BrowserProblems:
         self.responses: dict[str, int] = {}
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"uncaught exception: {exc}"))
-        page.on("requestfailed", lambda req: self.problems.append(f"request failed: {req.url} ({req.failure})"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
+
+    def _failed(self, request):
+        # A request the page itself abandons by navigating away (a favicon still loading when the
+        # next page opens) is aborted by the browser, not failed by the server.
+        if request.failure == "net::ERR_ABORTED" and request.resource_type in ("image", "other"):
+            return
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, msg):
         # Chromium fetches /favicon.ico on its own, at a moment of its choosing: not counted here.
