@@ -133,6 +133,8 @@ def test_template_and_export_round_trip(world):
     assert [c.value for c in template.active[1]] == HEADERS and "填写说明" in template.sheetnames
     export = client.get("/enterprises/export.xlsx?sector=textile")
     assert export["Content-Type"] == XLSX
+    ledger = "%E4%BC%81%E4%B8%9A%E5%8F%B0%E8%B4%A6"  # 企业台账, RFC 5987-encoded
+    assert export["Content-Disposition"].startswith(f"attachment; filename*=UTF-8''{ledger}-")
     rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[0] == tuple(HEADERS) and [r[1] for r in rows[1:]] == ["企业1"]
     # An export re-reads as an import: the same values, refused only as duplicates.

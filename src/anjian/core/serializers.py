@@ -31,13 +31,14 @@ class _ScopedSlug(serializers.SlugRelatedField):
 class _GridOfficerField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         from anjian.accounts.models import User
+        from anjian.accounts.roles import Role
         from anjian.core.models import subtree_q
 
         user = self.context["request"].user
         if not user.authority_id:
             return User.objects.none()
         return User.objects.filter(subtree_q(user.authority.region.prefix, "authority__region__code"),
-                                   role="grid_officer")
+                                   role=Role.GRID_OFFICER)
 
 
 class GridSerializer(serializers.ModelSerializer):

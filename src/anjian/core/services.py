@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from anjian.accounts.roles import Role
 from anjian.core import audit
 from anjian.core.choices import AuthorityKind, RegionLevel, Sector
 from anjian.core.errors import PermissionDeniedError
@@ -71,7 +72,7 @@ def authority_create(*, actor, name: str, kind: str, region: Region, parent: Aut
     return authority
 
 
-GRID_MANAGERS = frozenset({"bureau_leader", "bureau_officer", "township_officer"})
+GRID_MANAGERS = frozenset({Role.BUREAU_LEADER, Role.BUREAU_OFFICER, Role.TOWNSHIP_OFFICER})
 
 
 def _check_grid_write(actor, region: Region, officer) -> None:
@@ -86,7 +87,7 @@ def _check_grid_write(actor, region: Region, officer) -> None:
     if region.level != RegionLevel.TOWNSHIP:
         errors["region"] = [ValidationError(_("网格须建在乡镇（街道）。"), code="region_level")]
     if officer is not None:
-        if officer.role != "grid_officer":
+        if officer.role != Role.GRID_OFFICER:
             errors["officer"] = [ValidationError(_("只能指定网格员角色的用户。"), code="not_grid_officer")]
         elif not region.code.startswith(officer.authority.region.prefix):
             errors["officer"] = [ValidationError(_("该网格员不属于本区域。"), code="officer_out_of_scope")]

@@ -2,7 +2,6 @@
 that stops trading is marked closed, and its file stays."""
 
 from django.db.models import F
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
@@ -17,7 +16,6 @@ from anjian.enterprises.models import EnterpriseSector
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.enterprises.serializers import EnterpriseListSerializer, EnterpriseSerializer
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_COLUMNS = (
     "id", "uscc", "name", "region_code", "status", "supervision_class", "employees", "major_hazard_source",
     "updated_at",
@@ -86,7 +84,9 @@ class EnterpriseViewSet(
             }, status=400)
         return Response({"created": result.created}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="导出企业台账（Excel，按筛选条件）", responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(
+        summary="导出企业台账（Excel，按筛选条件）", responses={(200, excel.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
+    )
     @action(detail=False, methods=["get"], url_path="export")
     def export_xlsx(self, request):
         qs = self.filter_queryset(enterprises_visible_to(request.user))
@@ -94,9 +94,7 @@ class EnterpriseViewSet(
             content = excel.export_enterprises(qs)
         except excel.ImportFileError as exc:
             return Response({"code": "export_too_large", "message": str(exc)}, status=400)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
-        return response
+        return excel.xlsx_response(content, excel.export_filename())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -8,10 +8,12 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -26,6 +28,7 @@ from anjian.enterprises import services
 from anjian.enterprises.choices import EnterpriseStatus, Scale, StandardizationGrade, SupervisionClass
 from anjian.rules import uscc as uscc_rules
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT, INT, DATE, BOOL, CHOICE, SECTORS, REGION, GRID = range(8)
 
 # (field, header, kind, choices or None, required). The header row of the template, in order.
@@ -383,6 +386,13 @@ def export_enterprises(queryset, limit: int | None = None) -> bytes:
             row.append(value)
         ws.append(row)
     return _save(wb)
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A download of an xlsx file; the (Chinese) file name is sent RFC 5987-encoded."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def export_filename() -> str:

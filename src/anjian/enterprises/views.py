@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -21,8 +21,6 @@ from anjian.enterprises.queries import enterprise_for_user, enterprises_visible_
 from anjian.enterprises.staffing import staffing_verdict
 from anjian.rules.uscc import org_code_warning
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _filtered(request):
     base = enterprises_visible_to(request.user).select_related("region").prefetch_related("sector_links")
@@ -38,9 +36,10 @@ def enterprise_list(request):
         "next_query": page.next_query(request.GET) if page.next_after else "",
         "first_query": page.first_query(request.GET),
         "can_create": services.can_create_enterprise(request.user),
-        "regions": list(townships_visible_to(request.user).only("code", "name").order_by("code")),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    if not partial:
+        context["regions"] = list(townships_visible_to(request.user).only("code", "name").order_by("code"))
     response = render(request, "enterprises/_list_rows.html" if partial else "enterprises/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -117,9 +116,7 @@ def enterprise_edit(request, pk):
 def import_template(request):
     if not services.can_create_enterprise(request.user):
         raise PermissionDenied
-    response = HttpResponse(excel.build_template(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprise-import-template.xlsx"
-    return response
+    return excel.xlsx_response(excel.build_template(), "企业导入模板.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,6 +147,4 @@ def enterprise_export(request):
     except excel.ImportFileError as exc:
         messages.error(request, str(exc))
         return redirect("enterprises:list")
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
-    return response
+    return excel.xlsx_response(content, excel.export_filename())
