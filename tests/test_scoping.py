@@ -90,3 +90,46 @@ def test_every_page_requires_login(client, world):
         response = client.get(url)
         assert response.status_code == 401, url
         assert response.json()["code"] == "not_authenticated"
+
+
+def _hazard_world(world):
+    from anjian.hazards import services as hazard_services
+
+    hazards = {}
+    for key, enterprise in (("b1", world.e1), ("d1", world.e2), ("b2", world.e3)):
+        route = {"b1": "enforcement_inspection", "d1": "department_inspection", "b2": "enforcement_inspection"}[key]
+        hazards[enterprise.pk] = hazard_services.hazard_report(
+            actor=world.user[key], enterprise=enterprise,
+            data={"location": "车间", "description": f"{enterprise.name}的隐患", "category": "equipment",
+                  "route": route},
+        )
+    return hazards
+
+
+@pytest.mark.parametrize(
+    "key", ["b1", "leader", "b2", "d1", "t1", "t2", "g1", "g2", "x1", "sys", "sec", "aud", "e1", "e1m", "e1w", "e2"]
+)
+def test_hazard_list_detail_and_pages_follow_scope(world, key):
+    hazards = _hazard_world(world)
+    client = world.client(key)
+    expected = {hazards[e.pk].pk for e in world.visible[key]}
+    assert _ids(client, "/api/hazards/") == expected
+    for hazard in hazards.values():
+        status = 200 if hazard.pk in expected else 404
+        assert client.get(f"/api/hazards/{hazard.pk}/").status_code == status
+        assert client.get(f"/hazards/{hazard.pk}/").status_code == status
+        if status == 404:
+            assert client.post(f"/api/hazards/{hazard.pk}/confirm/", {"grade": "general"},
+                               content_type="application/json").status_code == 404
+            assert client.post(f"/hazards/{hazard.pk}/confirm/", {"confirm-grade": "general"}).status_code == 404
+            assert client.get(f"/hazards/{hazard.pk}/rectify/").status_code == 404
+    page = client.get("/hazards/").content.decode()
+    for hazard in hazards.values():
+        assert (f"/hazards/{hazard.pk}/" in page) == (hazard.pk in expected)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get("/api/hazards/export/")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[3:]
+    assert {row[1] for row in rows} == {hazards[e.pk].number for e in world.visible[key]}

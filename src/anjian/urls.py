@@ -6,23 +6,33 @@ from rest_framework.routers import DefaultRouter
 
 from anjian.accounts.api import TokenView
 from anjian.core import views as core_views
-from anjian.core.api_views import AuthorityViewSet, GridViewSet, RegionViewSet
+from anjian.core.api_views import AuthorityViewSet, GridViewSet, NotificationViewSet, RegionViewSet, WebhookView
 from anjian.enterprises.api import EnterpriseViewSet
+from anjian.hazards import views as hazard_views
+from anjian.hazards.api import HazardViewSet, PublicListingView, ReportViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("authorities", AuthorityViewSet, basename="authority")
 router.register("grids", GridViewSet, basename="grid")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("hazards", HazardViewSet, basename="hazard")
+router.register("hazard-reports", ReportViewSet, basename="hazard-report")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", include("anjian.core.urls")),
     path("accounts/", include("anjian.accounts.urls")),
     path("enterprises/", include("anjian.enterprises.urls")),
+    path("hazards/", include("anjian.hazards.urls")),
+    path("notifications/", core_views.inbox, name="inbox"),
+    path("public/listings/", hazard_views.public_listings, name="public-listings"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/webhook/", WebhookView.as_view(), name="api-webhook"),
+    path("api/public/listings/", PublicListingView.as_view(), name="api-public-listings"),
     path("api/", include(router.urls)),
 ]

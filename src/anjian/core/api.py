@@ -60,7 +60,7 @@ def _body(code: str, message: str, fields: dict | None = None) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
-        return Response(_body(exc.code, str(exc.message)), status=exc.status)
+        return Response({**_body(exc.code, str(exc.message)), **exc.extra}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         fields = django_validation_to_fields(exc)
         first = next(iter(fields.values()))[0]["message"] if fields else _("提交的数据有误。")

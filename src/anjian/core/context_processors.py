@@ -13,9 +13,18 @@ def navigation(request):
     items = [(_("工作台"), reverse("core:home"))]
     if user.role and user.role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         items.append((_("一企一档") if not user.is_enterprise_user else _("本企业档案"), reverse("enterprises:list")))
+        items.append((_("隐患台账"), reverse("hazards:list")))
+        items.append((_("隐患统计"), reverse("hazards:stats")))
+        if user.role != Role.ENTERPRISE_EMPLOYEE:
+            items.append((_("统计报表"), reverse("hazards:reports")))
+        if not user.is_enterprise_user:
+            items.append((_("挂牌督办"), reverse("hazards:listings")))
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         items.append((_("用户管理"), reverse("accounts:user_list")))
     if user.role == Role.AUDIT_ADMIN:
         items.append((_("审计日志"), reverse("core:audit")))
     items.append((_("接口文档"), reverse("api-docs")))
-    return {"nav": items}
+    from anjian.core.models import Notification
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {"nav": items, "unread_notifications": unread}

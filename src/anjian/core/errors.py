@@ -8,10 +8,12 @@ class ServiceError(Exception):
     status = 400
     default_message = _("操作失败。")
 
-    def __init__(self, message=None, *, code: str | None = None) -> None:
+    def __init__(self, message=None, *, code: str | None = None, extra: dict | None = None) -> None:
         self.message = message if message is not None else self.default_message
         if code:
             self.code = code
+        # Machine-readable details the API adds to the error body (e.g. the current state).
+        self.extra = extra or {}
         super().__init__(str(self.message))
 
 
@@ -25,3 +27,11 @@ class NotFoundError(ServiceError):
     code = "not_found"
     status = 404
     default_message = _("未找到该对象，或不在您的管辖范围内。")
+
+
+class ConflictError(ServiceError):
+    """The object is not in a state that allows the step (HTTP 409)."""
+
+    code = "invalid_transition"
+    status = 409
+    default_message = _("当前状态不允许此操作。")

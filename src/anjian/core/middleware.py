@@ -10,8 +10,8 @@ from django.http import JsonResponse
 from anjian.core.context import RequestContext, client_ip, current_request
 
 # Paths served without a session: the login page, the token endpoint (it checks credentials
-# itself), static files and the health probe.
-PUBLIC_PREFIXES = ("/accounts/login/", "/api/auth/token/", "/static/", "/healthz", "/i18n/")
+# itself), static files, the health probe and the public supervision-listing notice (挂牌督办公告).
+PUBLIC_PREFIXES = ("/accounts/login/", "/api/auth/token/", "/static/", "/healthz", "/i18n/", "/public/", "/api/public/")
 
 
 class RequestIdMiddleware:

@@ -216,3 +216,54 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only.")
+
+
+class Notification(models.Model):
+    """A message in a user's inbox; also sent by e-mail when the user has an address, and to the
+    webhook of the user's authority when it has one. ``kind`` is a stable machine code."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类别"), max_length=40)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    email_error = models.CharField(_("邮件发送错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_inbox"),
+            models.Index(fields=["recipient"], name="notification_unread", condition=models.Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuthorityWebhook(models.Model):
+    """An authority's own system that wants its notifications as signed HTTP POSTs
+    (header ``X-Anjian-Signature: sha256=<HMAC-SHA256 of the body with the secret>``)."""
+
+    authority = models.OneToOneField(
+        Authority, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="webhook"
+    )
+    url = models.URLField(_("接收地址"), max_length=300)
+    secret = models.CharField(_("签名密钥"), max_length=128)
+    active = models.BooleanField(_("启用"), default=True)
+    last_status = models.CharField(_("最近一次推送结果"), max_length=200, blank=True)
+    last_sent_at = models.DateTimeField(_("最近一次推送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("推送地址")
+        verbose_name_plural = _("推送地址")
+
+    def __str__(self) -> str:
+        return self.url

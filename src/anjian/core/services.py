@@ -119,3 +119,52 @@ def grid_assign_officer(*, actor, grid: Grid, officer) -> Grid:
         audit.record(actor=actor, action="grid.assign_officer", obj=grid, region_code=grid.region_code,
                      changes={"officer": [before, officer.username if officer else None]})
     return grid
+
+
+# Who may point their own authority's notifications at a webhook.
+WEBHOOK_MANAGERS = frozenset({Role.BUREAU_LEADER, Role.BUREAU_OFFICER, Role.DEPARTMENT_OFFICER, Role.TOWNSHIP_OFFICER})
+
+
+def webhook_set(*, actor, url: str, secret: str = "", active: bool = True):
+    """Set (or replace) the webhook of the actor's own authority. An empty secret keeps the current one."""
+    from django.core.validators import URLValidator
+
+    from anjian.core.models import AuthorityWebhook
+
+    if getattr(actor, "role", None) not in WEBHOOK_MANAGERS:
+        raise PermissionDeniedError(_("只有机关工作人员可以设置本单位的推送地址。"))
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError({"url": ValidationError(_("请输入有效的 http(s) 地址。"), code="invalid")}) from None
+    hook = AuthorityWebhook.objects.filter(authority=actor.authority).first()
+    secret = (secret or "").strip()
+    if not secret and hook is None:
+        raise ValidationError({"secret": ValidationError(_("请设置签名密钥（至少16个字符）。"), code="required")})
+    if secret and len(secret) < 16:
+        raise ValidationError({"secret": ValidationError(_("签名密钥至少16个字符。"), code="too_short")})
+    with transaction.atomic():
+        if hook is None:
+            hook = AuthorityWebhook.objects.create(authority=actor.authority, url=url, secret=secret, active=active)
+        else:
+            hook.url, hook.active = url, active
+            if secret:
+                hook.secret = secret
+            hook.save()
+        audit.record(actor=actor, action="webhook.set", obj=actor.authority,
+                     changes={"url": url, "active": active, "secret_changed": bool(secret)},
+                     region_code=actor.authority.region.code)
+    return hook
+
+
+def notification_mark_read(*, actor, ids=None) -> int:
+    """Mark the actor's own notifications read (all unread ones when ``ids`` is None)."""
+    from django.utils import timezone
+
+    from anjian.core.models import Notification
+
+    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

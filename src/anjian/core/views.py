@@ -66,3 +66,26 @@ def audit_list(request):
 def healthz(request):
     Region.objects.exists()
     return JsonResponse({"status": "ok"})
+
+
+def inbox(request):
+    """The user's notifications; POST marks them read (all, or the one being opened)."""
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from anjian.core import services
+    from anjian.core.models import Notification
+
+    if request.method == "POST":
+        one = request.POST.get("id", "")
+        services.notification_mark_read(actor=request.user, ids=[int(one)] if one.isdigit() else None)
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return redirect(target)
+        return redirect("inbox")
+    qs = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread") == "1":
+        qs = qs.filter(read_at__isnull=True)
+    page = keyset_page(qs, request.GET)
+    next_query = page.next_query(request.GET) if page.next_after else ""
+    return render(request, "core/inbox.html", {"page": page, "next_query": next_query})

@@ -4,3 +4,4 @@ from anjian.settings.api import *  # noqa: F403
 from anjian.settings.base import *  # noqa: F403
 from anjian.settings.database import *  # noqa: F403
 from anjian.settings.security import *  # noqa: F403
+from anjian.settings.tasks import *  # noqa: F403

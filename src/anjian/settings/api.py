@@ -26,5 +26,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "AuthorityKindEnum": "anjian.core.choices.AuthorityKind",
+        "PhotoKindEnum": "anjian.hazards.choices.PhotoKind",
+        "HazardStateEnum": "anjian.hazards.choices.HazardState",
+        "ReportStateEnum": "anjian.hazards.choices.ReportState",
+    },
 }

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "anjian.core",
     "anjian.accounts",
     "anjian.enterprises",
+    "anjian.hazards",
 ]
 
 MIDDLEWARE = [

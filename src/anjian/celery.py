@@ -1,0 +1,23 @@
+"""The Celery app. Workers and the beat run only when CELERY_BROKER_URL is set (the local Redis in
+production); without it tasks run inline and `manage.py run_scheduler` runs the periodic scan."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
+
+app = Celery("anjian")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _schedule(sender, **kwargs):
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        settings.ANJIAN_SCAN_INTERVAL_SECONDS,
+        sender.signature("anjian.hazards.tasks.scan_deadlines"),
+        name="hazard deadline scan",
+    )
