@@ -19,6 +19,8 @@ from anjian.enterprises.forms import EnterpriseForm, EnterpriseSelfForm, ImportF
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.queries import enterprise_for_user, enterprises_visible_to
 from anjian.enterprises.staffing import staffing_verdict
+from anjian.hazards.permissions import routes_for
+from anjian.hazards.queries import enterprise_summary
 from anjian.rules.uscc import org_code_warning
 
 
@@ -66,6 +68,8 @@ def enterprise_detail(request, pk):
             "uscc_warning": org_code_warning(enterprise.uscc) if enterprise.uscc else None,
             "history": history,
             "can_edit": services.can_edit_enterprise(request.user, enterprise),
+            "hazards": enterprise_summary(enterprise),
+            "can_report_hazard": bool(routes_for(request.user)),
         },
     )
 

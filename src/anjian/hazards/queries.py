@@ -79,6 +79,24 @@ def reports_visible_to(user) -> QuerySet[HazardReport]:
     return HazardReport.objects.none() if q is None else HazardReport.objects.filter(q)
 
 
+def enterprise_summary(enterprise) -> dict:
+    """The hazard figures on an enterprise's file (one enterprise: counted from its own rows)."""
+    from django.db.models import Count
+
+    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
+
+    open_states = sorted(s.value for s in OPEN_STATES if s != HazardState.REPORTED)
+    rows = Hazard.objects.filter(enterprise=enterprise).aggregate(
+        open=Count("id", filter=Q(state__in=open_states)),
+        major_open=Count("id", filter=Q(state__in=open_states, grade=HazardGrade.MAJOR)),
+        overdue=Count("id", filter=Q(state__in=open_states, is_overdue=True)),
+        listed=Count("id", filter=Q(state__in=open_states, listed=True)),
+        accountable=Count("id", filter=Q(accountability_flag=True)),
+        closed=Count("id", filter=Q(state=HazardState.CLOSED)),
+    )
+    return rows
+
+
 # --- counters ---------------------------------------------------------------------------------------------------
 
 COUNTER_FIELDS = ("found", "major_found", "rectified", "major_rectified")

@@ -862,8 +862,6 @@ def listing_create(
     level = perms.listing_level(actor)
     if level is None:
         raise PermissionDeniedError(_("只有县级以上负有安全生产监管职责的部门可以挂牌督办。"))
-    if not hazard.is_major:
-        raise ValidationError({"hazard": ValidationError(_("只有重大事故隐患可以挂牌督办。"), code="not_major")})
     errors = {}
     document_number = (document_number or "").strip()[:100]
     government_contact = (government_contact or "").strip()[:100]
@@ -883,6 +881,8 @@ def listing_create(
     with transaction.atomic():
         hazard = _lock(hazard)
         _check_state(hazard, Action.LIST)
+        if not hazard.is_major:
+            raise ValidationError({"hazard": ValidationError(_("只有重大事故隐患可以挂牌督办。"), code="not_major")})
         try:
             with transaction.atomic():
                 listing = SupervisionListing.objects.create(

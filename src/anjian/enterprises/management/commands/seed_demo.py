@@ -1,5 +1,6 @@
 """Demo data: one county (海宁市) with its 12 townships, a bureau, three departments, township
-authorities, grids, ~300 enterprises and a user for every role. Deterministic; runs once."""
+authorities, grids, ~300 enterprises, ~70 hazards in every state and a user for every role.
+Deterministic; runs once."""
 
 import datetime
 import random
@@ -17,6 +18,7 @@ from anjian.core.choices import AuthorityKind, RegionLevel, Sector
 from anjian.core.models import Authority, Region
 from anjian.enterprises import services as enterprise_services
 from anjian.enterprises.choices import EnterpriseStatus, Scale, SupervisionClass
+from anjian.hazards import demo as hazard_demo
 from anjian.rules.uscc import USCC_CHARS, complete
 
 DEMO_PASSWORD = "Anjian@2026"
@@ -72,6 +74,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._authorities_and_users(actor)
             self._enterprises(actor, rng, enterprises, users)
+            hazards = hazard_demo.seed(actor, rng)
+        self.stdout.write(f"{hazards} demo hazards")
         self.stdout.write(self.style.SUCCESS(f"demo data loaded; every demo password is {DEMO_PASSWORD}"))
 
     def _user(self, actor, username, full_name, role, *, authority=None, enterprise=None) -> User:

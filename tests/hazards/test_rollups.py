@@ -1,0 +1,71 @@
+"""The counters kept by the services agree with a recount from the hazard table, for every scope."""
+
+import datetime
+
+from anjian.hazards import rollups, services
+from anjian.hazards.models import Hazard, HazardGauge, HazardMonthly
+from anjian.hazards.queries import _counters_from_table, counters_for
+from anjian.hazards.scan import scan_deadlines
+from tests.hazards.conftest import rectifying_general, rectifying_major, report, today
+
+
+def _snapshot():
+    gauges = {
+        (g.region_code, g.sector): (g.reported, g.open, g.major_open, g.listed, g.overdue)
+        for g in HazardGauge.objects.all()
+    }
+    monthly = {
+        (m.region_code, m.sector, m.month): (m.found, m.major_found, m.rectified, m.major_rectified)
+        for m in HazardMonthly.objects.all()
+    }
+    strip = lambda d: {k: v for k, v in d.items() if any(v)}  # noqa: E731 — zero rows are equal to no row
+    return strip(gauges), strip(monthly)
+
+
+def _busy_world(world):
+    u = world.user
+    report(world)  # waiting for confirmation
+    rejected = report(world)
+    services.hazard_reject(actor=u["e1m"], hazard=rejected, reason="非隐患")
+    closed = rectifying_general(world)
+    services.hazard_submit(actor=u["e1w"], hazard=closed, note="done")
+    services.hazard_verify(actor=u["e1"], hazard=closed)
+    overdue = rectifying_general(world)
+    Hazard.objects.filter(pk=overdue.pk).update(deadline=today() - datetime.timedelta(days=2))
+    scan_deadlines(today=today())
+    major = rectifying_major(world)
+    services.listing_create(
+        actor=u["b1"], hazard=major, document_number="督1", deadline=today(), government_contact="王"
+    )
+    other = report(world, key="d1", enterprise=world.e2, route="department_inspection")
+    services.hazard_confirm(actor=u["d1"], hazard=other, grade="general")
+
+
+def test_service_kept_counters_equal_a_rebuild(world):
+    _busy_world(world)
+    kept = _snapshot()
+    rollups.rebuild()
+    assert _snapshot() == kept
+
+
+def test_rollup_counters_equal_table_counters_for_each_scope(world):
+    _busy_world(world)
+    for key in ("b1", "leader", "t1", "t2", "x1", "d1"):
+        user = world.user[key]
+        flow, gauge = _counters_from_table(user, None)
+        figures = counters_for(user)
+        assert {k: figures[k] for k in {**flow, **gauge}} == {**flow, **gauge}, key
+    b1 = counters_for(world.user["b1"])
+    assert (b1["found"], b1["rectified"], b1["open"], b1["overdue"], b1["listed"], b1["reported"]) == (4, 1, 3, 1, 1, 1)
+
+
+def test_enterprise_file_shows_accountability(world):
+    u = world.user
+    hazard = rectifying_general(world)
+    for _ in range(2):
+        services.hazard_submit(actor=u["e1w"], hazard=hazard, note="done")
+        services.hazard_return(actor=u["e1m"], hazard=hazard, reason="不合格")
+    html = world.client("b1").get(f"/enterprises/{world.e1.pk}/").content.decode()
+    assert 'data-testid="accountability-alert"' in html
+    listed = world.client("b1").get("/api/hazards/?accountability=true").json()["results"]
+    assert [row["id"] for row in listed] == [hazard.pk]
