@@ -25,6 +25,9 @@ def home(request):
             # Newest registrations: walks the primary key, so a province costs what a county does.
             enterprises_visible_to(user).select_related("region").order_by("-id")[:8]
         )
+        from anjian.hazards.queries import counters_for
+
+        context["hazards"] = counters_for(user)  # rollup tables: the same cost for a province
     return render(request, "core/home.html", context)
 
 

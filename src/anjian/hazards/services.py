@@ -157,12 +157,30 @@ def enterprise_managers(enterprise_id: int, roles=(Role.ENTERPRISE_PRINCIPAL, Ro
     return User.objects.filter(enterprise_id=enterprise_id, role__in=list(roles), is_active=True)
 
 
-def supervisors_of(hazard: Hazard):
-    """Officers of the supervising authority who can see this hazard (for major-hazard notices)."""
-    candidates = User.objects.filter(role__in=sorted(perms.SUPERVISORS), is_active=True).select_related(
-        "authority", "authority__region"
-    )
-    return [u for u in candidates if hazards_visible_to(u).filter(pk=hazard.pk).exists()]
+def officers_over(hazard: Hazard, roles=perms.SUPERVISORS) -> list[User]:
+    """Active officers with one of ``roles`` whose jurisdiction contains the hazard: their authority's
+    region is the hazard's region or an ancestor, and a department's sectors include the enterprise's.
+    Read in one query (no per-user scope check), so it costs the same for a province."""
+    code = hazard.region_code
+    prefixes = sorted({code[:n] for n in (2, 4, 6, 9, 12) if len(code) >= n})
+    candidates = User.objects.filter(
+        role__in=sorted(roles), is_active=True, authority__region__prefix__in=prefixes
+    ).select_related("authority")
+    sectors = None
+    out = []
+    for user in candidates:
+        if user.role == Role.DEPARTMENT_OFFICER:
+            if sectors is None:
+                sectors = set(hazard.enterprise.sector_links.values_list("sector", flat=True))
+            if not sectors & set(user.authority.sectors or []):
+                continue
+        out.append(user)
+    return out
+
+
+def supervisors_of(hazard: Hazard) -> list[User]:
+    """The supervising authority's officers (for major-hazard notices)."""
+    return officers_over(hazard, perms.SUPERVISORS)
 
 
 def _after_commit_notify(recipients, message: notify.Message) -> None:
@@ -742,9 +760,8 @@ def hazard_return(*, actor, hazard: Hazard, reason: str) -> Hazard:
             _message(hazard, "hazard.returned", _("隐患整改被退回：{}").format(hazard.location), reason),
         )
         if newly_flagged:
-            leaders = User.objects.filter(role=Role.BUREAU_LEADER, is_active=True)
             _after_commit_notify(
-                [u for u in leaders if hazards_visible_to(u).filter(pk=hazard.pk).exists()],
+                officers_over(hazard, {Role.BUREAU_LEADER}),
                 _message(
                     hazard, "hazard.accountability", _("两次整改不到位，请追究责任：{}").format(hazard.enterprise.name)
                 ),

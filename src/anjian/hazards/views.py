@@ -10,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anjian.accounts.roles import ENTERPRISE_ROLES
+from anjian.accounts.roles import ENTERPRISE_ROLES, ENTERPRISE_SELF_EDITORS, Role
 from anjian.core.errors import ServiceError
 from anjian.core.forms import apply_service_errors
 from anjian.core.paging import keyset_page
@@ -365,7 +365,7 @@ def hazard_stats(request):
 def _child_regions(user):
     from anjian.core.models import Region
 
-    if user.role not in perms.SUPERVISORS | {"township_officer", "expert"} or not user.authority_id:
+    if user.role not in perms.SUPERVISORS | {Role.TOWNSHIP_OFFICER, Role.EXPERT} or not user.authority_id:
         return []
     region = user.authority.region
     return list(Region.objects.filter(parent=region).order_by("code"))
@@ -412,8 +412,8 @@ def report_list(request):
     }
     if user.role in ENTERPRISE_ROLES:
         context["reports"] = HazardReport.objects.filter(enterprise_id=user.enterprise_id).order_by("-period")
-        context["can_generate"] = user.role in ("enterprise_principal", "enterprise_safety_manager")
-        context["can_sign"] = user.role == "enterprise_principal"
+        context["can_generate"] = user.role in ENTERPRISE_SELF_EDITORS
+        context["can_sign"] = user.role == Role.ENTERPRISE_PRINCIPAL
     else:
         reports_qs = (
             queries.reports_visible_to(user).filter(period=period.key).select_related("enterprise", "signed_by")
