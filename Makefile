@@ -8,8 +8,9 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: setup run test lint bench migrate demo clean
+.PHONY: setup run test lint bench bench-hazards migrate demo clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +39,8 @@ run: demo
 	@echo "  wangge1 (网格员) zhuanjia (专家) qiyea / anquana / yuangonga (企业A) qiyeb / anquanb (企业B)"
 	@echo "  sysadmin (系统管理员) secadmin (安全管理员) auditadmin (安全审计员)"
 	@echo ""
+	@echo "The hazard deadline scan runs in the background every $${ANJIAN_SCAN_INTERVAL_SECONDS:-900} s (manage.py run_scheduler)."
+	$(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
@@ -50,6 +53,12 @@ lint: setup
 bench: setup
 	mkdir -p var
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(PY) bench/enterprise_list.py --enterprises 100000
+
+# The hazard ledger, counters and deadline scan (in var/bench_hazards.sqlite3 unless DATABASE_URL says otherwise;
+# 200k enterprises, and 200k hazards on SQLite or 2M on PostgreSQL unless BENCH_ARGS says otherwise).
+bench-hazards: setup
+	mkdir -p var
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench_hazards.sqlite3} $(PY) bench/hazards.py --enterprises 200000 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -60,7 +60,9 @@ def test_step_forms_walk_a_general_hazard(world):
     r = manager.post(f"/hazards/{hazard.pk}/confirm/", {"confirm-grade": "general"})
     assert r.status_code == 302
     r = manager.post(f"/hazards/{hazard.pk}/start/", {"plan-measures": "加装防护"})
-    assert r.status_code == 400 and "开始整改前须落实" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 400 and "请先落实整改措施、责任人和期限，缺少：整改责任人、整改期限" in html
+    assert 'data-testid="missing-plan"' not in html and html.count("此项为必填项") == 2
     deadline = (today() + datetime.timedelta(days=5)).isoformat()
     r = manager.post(
         f"/hazards/{hazard.pk}/start/",

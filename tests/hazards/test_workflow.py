@@ -283,3 +283,14 @@ def test_bad_report_input_writes_nothing(world):
         )
     assert exc.value.error_dict["photos"][0].code == "photo_invalid"
     assert Hazard.objects.count() == 0
+
+
+def test_an_empty_deadline_after_start_is_refused_not_saved(world):
+    hazard = rectifying_general(world)
+    deadline = hazard.deadline
+    for value in (None, ""):
+        with pytest.raises(ValidationError) as exc:
+            services.hazard_save_plan(actor=world.user["e1m"], hazard=hazard, data={"deadline": value})
+        assert exc.value.error_dict["deadline"][0].code == "use_extension"
+    hazard.refresh_from_db()
+    assert hazard.deadline == deadline

@@ -41,7 +41,9 @@ def _char(label, required=False, **kw):
 
 def _date(label, required=False):
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
 

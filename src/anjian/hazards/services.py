@@ -448,28 +448,23 @@ def _clean_plan(hazard: Hazard, data: dict[str, Any]) -> dict[str, Any]:
                 )
     if "deadline" in data:
         value = data.get("deadline")
-        if value in (None, ""):
-            out["deadline"] = None
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value) if value else None
+            except ValueError:
+                value = ""
+        started = hazard.state in (HazardState.RECTIFYING, HazardState.TEMPORARY_CONTROL) and hazard.deadline
+        if value == "" or (value is not None and not isinstance(value, datetime.date)):
+            errors.setdefault("deadline", []).append(ValidationError(_("整改期限格式不正确。"), code="invalid"))
+        elif started and value != hazard.deadline:
+            # Once rectification runs, only a granted extension moves (or clears) the deadline.
+            errors.setdefault("deadline", []).append(
+                ValidationError(_("整改开始后期限只能通过延期申请变更。"), code="use_extension")
+            )
+        elif value is not None and value != hazard.deadline and value < _today():
+            errors.setdefault("deadline", []).append(ValidationError(_("整改期限不能早于今天。"), code="past"))
         else:
-            if isinstance(value, str):
-                try:
-                    value = datetime.date.fromisoformat(value)
-                except ValueError:
-                    value = None
-            if not isinstance(value, datetime.date):
-                errors.setdefault("deadline", []).append(ValidationError(_("整改期限格式不正确。"), code="invalid"))
-            elif hazard.deadline != value and value < _today():
-                errors.setdefault("deadline", []).append(ValidationError(_("整改期限不能早于今天。"), code="past"))
-            elif (
-                hazard.state in (HazardState.RECTIFYING, HazardState.TEMPORARY_CONTROL)
-                and hazard.deadline
-                and value != hazard.deadline
-            ):
-                errors.setdefault("deadline", []).append(
-                    ValidationError(_("整改开始后期限只能通过延期申请变更。"), code="use_extension")
-                )
-            else:
-                out["deadline"] = value
+            out["deadline"] = value
     if "responsible_user" in data:
         user = data.get("responsible_user")
         if user is not None and not isinstance(user, User):

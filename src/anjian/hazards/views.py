@@ -181,8 +181,9 @@ def _detail(request, hazard, bound=None, status=200):
     context = {
         "hazard": hazard,
         "forms": _forms_for(request, hazard, bound),
+        # A plan form shown again with its errors marks the missing fields itself.
         "missing": [str(Hazard._meta.get_field(f).verbose_name) for f in services.missing_plan_fields(hazard)]
-        if hazard.grade
+        if hazard.grade and not (bound and bound[0] == "plan")
         else [],
         "photos_before": [p for p in hazard.photos.all() if p.kind == PhotoKind.BEFORE],
         "photos_after": [p for p in hazard.photos.all() if p.kind == PhotoKind.AFTER],
@@ -283,6 +284,11 @@ def hazard_step(request, pk, step):
             _run(step, request.user, hazard, data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
+        except services.PlanIncompleteError as exc:
+            form.add_error(None, exc.message)
+            for name in exc.extra.get("missing", []):
+                if name in form.fields:
+                    form.add_error(name, ValidationError(_("此项为必填项。"), code="required"))
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -313,7 +319,9 @@ def hazard_rectify(request, pk):
                 request, _("整改情况已提交，等待验收。") if not hazard.is_major else _("已申请销号，等待监管部门验收。")
             )
             return redirect("hazards:detail", hazard.pk)
-    return render(request, "hazards/rectify.html", {"hazard": hazard, "form": form}, status=400 if form.errors else 200)
+    last_return = hazard.events.filter(action=Action.RETURN).order_by("-id").first()
+    context = {"hazard": hazard, "form": form, "last_return": last_return}
+    return render(request, "hazards/rectify.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
