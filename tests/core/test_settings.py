@@ -68,3 +68,10 @@ def test_english_is_available(world):
     page = client.get("/enterprises/").content.decode()
     assert 'lang="en"' in page and "企业档案" not in page
     assert "企业档案" in world.client("b1").get("/enterprises/").content.decode()  # Chinese stays the default
+
+
+def test_bad_reminder_policy_stops_start_up():
+    env = {**os.environ, "ANJIAN_REMINDER_BEFORE_DAYS": "3,-1"}
+    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], env=env, capture_output=True,
+                            text=True)
+    assert result.returncode != 0 and "ANJIAN_REMINDER_BEFORE_DAYS" in result.stderr

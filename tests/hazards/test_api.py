@@ -218,3 +218,21 @@ def test_notifications_inbox_api(world, django_capture_on_commit_callbacks):
     assert _post(client, f"/api/notifications/{rows[0]['id']}/read/").json()["read_at"]
     assert client.get("/api/notifications/?unread=1").json()["results"] == []
     assert world.client("e1").get(f"/api/notifications/{rows[0]['id']}/").status_code == 404
+
+
+def test_token_client_fetches_photos_through_the_api(world):
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    hazard = report(world)
+    services_photo = world.client("e1w").post(
+        f"/api/hazards/{hazard.pk}/photos/", {"kind": "before", "photos": [jpeg()]}
+    )
+    assert services_photo.status_code == 200
+    url = services_photo.json()["photos"][0]["url"]
+    assert url.startswith("/api/hazards/")
+    token = Token.objects.create(user=world.user["b1"])
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    other = Token.objects.create(user=world.user["b2"])
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Token {other.key}").status_code == 404

@@ -178,3 +178,35 @@ def test_public_page_needs_no_login_and_other_pages_do(client, world):
     assert client.get("/public/listings/").status_code == 200
     assert client.get("/hazards/").status_code == 302
     assert client.get("/api/hazards/").status_code == 401
+
+
+def test_user_sets_own_notification_email(world):
+    from anjian.core.models import AuditEvent
+
+    client = world.client("e1m")
+    r = client.post("/notifications/", {"email": "not-an-address"})
+    assert r.status_code == 302
+    world.user["e1m"].refresh_from_db()
+    assert world.user["e1m"].email == ""
+    client.post("/notifications/", {"email": "anquan@example.com"})
+    world.user["e1m"].refresh_from_db()
+    assert world.user["e1m"].email == "anquan@example.com"
+    assert AuditEvent.objects.filter(action="user.email", object_id=str(world.user["e1m"].pk)).exists()
+
+
+def test_grid_officer_records_a_checkin_from_the_page(world):
+    from anjian.hazards import services
+
+    hazard = rectifying_general(world, days=30)
+    services.hazard_temporary_control(
+        actor=world.user["e1m"],
+        hazard=hazard,
+        contingency_plan="预案",
+        monitoring_measures="巡检",
+        checkin_interval_days=7,
+        reason="等待检修",
+    )
+    client = world.client("g1")
+    assert 'data-testid="step-checkin"' in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert client.post(f"/hazards/{hazard.pk}/checkin/", {"checkin-note": "现场管控到位"}).status_code == 302
+    assert hazard.events.filter(action="checkin").count() == 1

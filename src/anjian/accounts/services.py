@@ -3,6 +3,7 @@ reset or change a password. Each is audited; role grants are the permission chan
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -132,6 +133,26 @@ def user_reset_password(*, actor, user: User, password: str) -> User:
         user.set_password(password)
         user.save(update_fields=["password"])
         audit.record(actor=actor, action="user.password_reset", obj=user, region_code=user.home_region_code)
+    return user
+
+
+def user_set_email(*, actor, user: User, email: str) -> User:
+    """Set the address notifications are e-mailed to: the user's own act (or the system administrator's).
+    An empty address turns e-mail off; the inbox keeps every notification either way."""
+    if not (_is_system(actor) or actor.pk == user.pk or actor.role == Role.SYSTEM_ADMIN):
+        raise PermissionDeniedError()
+    email = (email or "").strip()
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise ValidationError({"email": ValidationError(_("请输入有效的电子邮箱地址。"), code="invalid")}) from None
+    with transaction.atomic():
+        before = user.email
+        user.email = email
+        user.save(update_fields=["email"])
+        audit.record(actor=actor, action="user.email", obj=user, changes={"email": [before, email]},
+                     region_code=user.home_region_code)
     return user
 
 

@@ -2,13 +2,18 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from anjian.accounts.roles import Role
-from anjian.core.models import Region
+from anjian.accounts.services import user_set_email
+from anjian.core import services
+from anjian.core.models import Notification, Region
 from anjian.core.paging import keyset_page
 from anjian.core.queries import audit_events_visible_to, jurisdiction_prefix
 from anjian.enterprises.queries import enterprises_visible_to
@@ -62,7 +67,8 @@ def audit_list(request):
     return render(request, "core/audit_list.html", {
         "page": page, "filters": request.GET,
         "next_query": page.next_query(request.GET) if page.next_after else "",
-        "actions": ["auth.", "user.", "enterprise.", "region.", "authority.", "grid."],
+        "actions": ["auth.", "user.", "enterprise.", "region.", "authority.", "grid.", "hazard.", "hazard_report.",
+                    "webhook."],
     })
 
 
@@ -72,13 +78,16 @@ def healthz(request):
 
 
 def inbox(request):
-    """The user's notifications; POST marks them read (all, or the one being opened)."""
-    from django.shortcuts import redirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    from anjian.core import services
-    from anjian.core.models import Notification
-
+    """The user's notifications; POST marks them read (all, or the one being opened), or sets the
+    address they are also e-mailed to."""
+    if request.method == "POST" and "email" in request.POST:
+        try:
+            user_set_email(actor=request.user, user=request.user, email=request.POST["email"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("通知邮箱已保存。"))
+        return redirect("inbox")
     if request.method == "POST":
         one = request.POST.get("id", "")
         services.notification_mark_read(actor=request.user, ids=[int(one)] if one.isdigit() else None)

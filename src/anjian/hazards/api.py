@@ -1,11 +1,13 @@
 """Hazard endpoints: the ledger (filtered, cursor-paged, exportable), one hazard with its history,
 and one POST per workflow step. Each step calls the same service as the page; a step the current
-state does not allow answers 409 ``invalid_transition`` with ``current_state``; a major hazard
-whose plan is incomplete answers 400 ``plan_incomplete`` with ``missing``."""
+state does not allow answers 409 ``invalid_transition`` with ``current_state``; starting with an
+incomplete plan (the five in place and report elements for a major hazard; measures, responsible
+person and deadline for a general one) answers 400 ``plan_incomplete`` with ``missing``."""
 
 import datetime
 
 from django.db.models import F
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +26,7 @@ from anjian.enterprises.queries import enterprises_visible_to
 from anjian.hazards import excel, queries, reports, services
 from anjian.hazards import serializers as s
 from anjian.hazards.filters import HazardFilter
-from anjian.hazards.models import ExtensionRequest, Hazard
+from anjian.hazards.models import ExtensionRequest, Hazard, HazardPhoto
 from anjian.rules import major_hazard
 from anjian.rules.hazard_schedule import Period, latest_closed_periods
 
@@ -189,6 +191,16 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         hazard = self._hazard(pk)
         services.hazard_add_photos(actor=request.user, hazard=hazard, kind=data["kind"], photos=data["photos"])
         return self._done(hazard)
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY}, summary="照片文件",
+                   parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
+    def photo(self, request, pk=None, photo_id=None):
+        photo = get_object_or_404(HazardPhoto, pk=photo_id, hazard=self._hazard(pk))
+        try:
+            return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+        except FileNotFoundError:
+            raise Http404 from None
 
     @extend_schema(request=s.ExtensionInput, responses={201: s.ExtensionSerializer}, summary="申请延期")
     @action(detail=True, methods=["post"])

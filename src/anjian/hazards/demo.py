@@ -35,7 +35,7 @@ def _ago(days: int) -> datetime.datetime:
 
 
 def seed(actor, rng: random.Random) -> int:
-    """~70 hazards over the demo county; returns how many."""
+    """About 60 hazards over the demo county; returns how many."""
     today = timezone.localdate()
     enterprises = list(Enterprise.objects.filter(status=EnterpriseStatus.OPERATING).order_by("id"))
     own = list(Enterprise.objects.filter(users__role=Role.ENTERPRISE_PRINCIPAL).distinct().order_by("id"))

@@ -61,6 +61,13 @@ def can_submit(actor, hazard) -> bool:
     )
 
 
+def can_checkin(actor, hazard) -> bool:
+    """Record a temporary-control check-in: whoever hands in the work, and the officers who watch it."""
+    if can_submit(actor, hazard):
+        return True
+    return actor.role in SUPERVISORS | {Role.TOWNSHIP_OFFICER, Role.GRID_OFFICER}
+
+
 def can_verify(actor, hazard) -> bool:
     """General: the principal or safety manager (or an officer); major: only the supervising authority.
     Never the person who handed in the rectification."""

@@ -45,7 +45,8 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "url", "width", "height", "size", "latitude", "longitude", "taken_at", "uploaded_at"]
 
     def get_url(self, obj) -> str:
-        return reverse("hazards:photo", args=[obj.hazard_id, obj.pk])
+        # The API's own route, so token clients can fetch it too (pages use hazards:photo).
+        return reverse("hazard-photo", args=[obj.hazard_id, obj.pk])
 
 
 class EventSerializer(serializers.ModelSerializer):

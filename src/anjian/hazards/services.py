@@ -596,10 +596,7 @@ def hazard_temporary_control(
 
 def hazard_checkin(*, actor, hazard: Hazard, note: str) -> Hazard:
     _visible(actor, hazard)
-    if not perms.can_submit(actor, hazard) and actor.role not in perms.SUPERVISORS | {
-        Role.TOWNSHIP_OFFICER,
-        Role.GRID_OFFICER,
-    }:
+    if not perms.can_checkin(actor, hazard):
         raise PermissionDeniedError()
     note = _require(note, "note", _("请填写本次管控检查情况。"))
     with transaction.atomic():

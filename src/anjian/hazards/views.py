@@ -123,7 +123,7 @@ def _forms_for(request, hazard: Hazard, bound: tuple[str, object] | None = None)
         "plan": manage and _allowed(hazard, Action.SAVE_PLAN),
         "start": manage and _allowed(hazard, Action.START),
         "control": manage and _allowed(hazard, Action.TEMPORARY_CONTROL),
-        "checkin": _allowed(hazard, Action.CHECKIN) and (submit or user.role in perms.SUPERVISORS),
+        "checkin": _allowed(hazard, Action.CHECKIN) and perms.can_checkin(user, hazard),
         "resume": manage and _allowed(hazard, Action.RESUME),
         "verify": verify and _allowed(hazard, Action.VERIFY),
         "return": verify and _allowed(hazard, Action.RETURN),

@@ -1,5 +1,8 @@
 """Mail, uploads, background tasks and the hazard deadline policy (all from the environment)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
+from anjian.rules.hazard_schedule import ReminderPolicy
 from anjian.settings.base import BASE_DIR
 from anjian.settings.env import env_bool, env_int, env_str
 
@@ -32,6 +35,10 @@ ANJIAN_SCAN_INTERVAL_SECONDS = env_int("ANJIAN_SCAN_INTERVAL_SECONDS", 900)
 # Hazard deadline reminders (our policy, not law: see anjian.rules.hazard_schedule).
 ANJIAN_REMINDER_BEFORE_DAYS = env_str("ANJIAN_REMINDER_BEFORE_DAYS", "3,0")
 ANJIAN_REMINDER_ESCALATE_DAYS = env_str("ANJIAN_REMINDER_ESCALATE_DAYS", "7")
+try:  # fail at start-up, not at the first scan
+    ReminderPolicy.from_strings(ANJIAN_REMINDER_BEFORE_DAYS, ANJIAN_REMINDER_ESCALATE_DAYS)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"ANJIAN_REMINDER_BEFORE_DAYS / ANJIAN_REMINDER_ESCALATE_DAYS: {exc}") from None
 ANJIAN_CHECKIN_INTERVAL_DAYS = env_int("ANJIAN_CHECKIN_INTERVAL_DAYS", 7)
 ANJIAN_WEBHOOK_TIMEOUT = env_int("ANJIAN_WEBHOOK_TIMEOUT", 5)
 # Where links in e-mails point (the address users open the platform at).

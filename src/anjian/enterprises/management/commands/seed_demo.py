@@ -1,5 +1,5 @@
 """Demo data: one county (海宁市) with its 12 townships, a bureau, three departments, township
-authorities, grids, ~300 enterprises, ~70 hazards in every state and a user for every role.
+authorities, grids, ~300 enterprises, ~60 hazards in every state and a user for every role.
 Deterministic; runs once."""
 
 import datetime
