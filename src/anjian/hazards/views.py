@@ -136,28 +136,14 @@ def _forms_for(request, hazard: Hazard, bound: tuple[str, object] | None = None)
         and perms.listing_level(user) is not None
         and _allowed(hazard, Action.LIST),
     }
-    classes = {
-        "confirm": forms.ConfirmForm,
-        "reject": forms.ReasonForm,
-        "plan": forms.PlanForm,
-        "start": None,
-        "control": forms.ControlForm,
-        "checkin": forms.NoteForm,
-        "resume": forms.ReasonForm,
-        "verify": forms.VerifyForm,
-        "return": forms.ReasonForm,
-        "extension": forms.ExtensionForm,
-        "decide": forms.DecideForm,
-        "listing": forms.ListingForm,
-    }
     for name, ok in candidates.items():
         if not ok:
             continue
         if bound and bound[0] == name:
             out[name] = bound[1]
             continue
-        cls = classes[name]
-        if cls is None:
+        cls = STEP_FORMS[name]
+        if name == "start":  # a second button on the plan form
             out[name] = True
         elif name == "confirm":
             out[name] = cls(prefix=name, criteria=_criteria(hazard))

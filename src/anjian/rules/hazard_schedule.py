@@ -29,6 +29,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from anjian.rules._dates import as_date as _as_date
+
 __all__ = [
     "ReportRule",
     "HAZARD_STATS_2008",
@@ -90,12 +92,6 @@ HAZARD_STATS_2008 = ReportRule(
 REPORT_RULES: tuple[ReportRule, ...] = (HAZARD_STATS_2008,)
 
 
-def _as_date(value: datetime.date) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if not isinstance(value, datetime.date):
-        raise ValueError(f"expected a date, got {value!r}")
-    return value
 
 
 # --- Reporting periods ---------------------------------------------------------------------------

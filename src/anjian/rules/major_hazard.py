@@ -43,6 +43,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from anjian.rules._dates import as_date as _as_date
 from anjian.rules.staffing import SECTOR_CODES
 
 __all__ = [
@@ -513,12 +514,6 @@ _check_tables()
 # --- Lookups -------------------------------------------------------------------------------------
 
 
-def _as_date(value: datetime.date) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if not isinstance(value, datetime.date):
-        raise ValueError(f"expected a date, got {value!r}")
-    return value
 
 
 def _sector_set(sectors: Iterable[str]) -> frozenset[str]:
