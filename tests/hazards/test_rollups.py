@@ -69,3 +69,17 @@ def test_enterprise_file_shows_accountability(world):
     assert 'data-testid="accountability-alert"' in html
     listed = world.client("b1").get("/api/hazards/?accountability=true").json()["results"]
     assert [row["id"] for row in listed] == [hazard.pk]
+
+
+def test_months_are_local_time_at_the_boundary(world):
+    """Found at 01:00 on 1 November in Shanghai is 31 October in UTC: it counts for November."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    found_at = dt.datetime(2026, 11, 1, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    hazard = report(world, found_at=found_at)
+    services.hazard_confirm(actor=world.user["e1m"], hazard=hazard, grade="general")
+    assert set(HazardMonthly.objects.values_list("month", flat=True)) == {dt.date(2026, 11, 1)}
+    kept = _snapshot()
+    rollups.rebuild()
+    assert _snapshot() == kept

@@ -9,6 +9,7 @@ from collections import Counter
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from anjian.enterprises.models import EnterpriseSector
 from anjian.hazards.models import Hazard, HazardGauge, HazardMonthly
@@ -72,12 +73,14 @@ def rebuild() -> None:
     )
     for enterprise_id, code, found_at, verified_at, state, grade, overdue, listed in rows.iterator(chunk_size=5000):
         major = grade == HazardGrade.MAJOR
+        found_month = month_of(timezone.localtime(found_at))  # months are local (Asia/Shanghai), as in the services
+        closed_month = month_of(timezone.localtime(verified_at)) if verified_at else None
         for sector in [""] + links.get(enterprise_id, []):
-            monthly[(code, sector, month_of(found_at), "found")] += 1
-            monthly[(code, sector, month_of(found_at), "major_found")] += major
-            if state == HazardState.CLOSED and verified_at:
-                monthly[(code, sector, month_of(verified_at), "rectified")] += 1
-                monthly[(code, sector, month_of(verified_at), "major_rectified")] += major
+            monthly[(code, sector, found_month, "found")] += 1
+            monthly[(code, sector, found_month, "major_found")] += major
+            if state == HazardState.CLOSED and closed_month:
+                monthly[(code, sector, closed_month, "rectified")] += 1
+                monthly[(code, sector, closed_month, "major_rectified")] += major
             if state in OPEN_STATES:
                 gauges[(code, sector, "open")] += 1
                 gauges[(code, sector, "major_open")] += major
