@@ -294,3 +294,17 @@ def test_an_empty_deadline_after_start_is_refused_not_saved(world):
         assert exc.value.error_dict["deadline"][0].code == "use_extension"
     hazard.refresh_from_db()
     assert hazard.deadline == deadline
+
+
+def test_a_rolled_back_step_removes_the_photo_files_it_wrote(world, settings):
+    from pathlib import Path
+
+    from anjian.hazards import photos
+
+    hazard = report(world)
+    with pytest.raises(RuntimeError), services._atomic_with_files() as written:
+        services._save_photos(hazard, world.user["e1w"], "before", photos.process_all([jpeg()]), written)
+        assert len([p for p in Path(settings.MEDIA_ROOT).rglob("*.jpg")]) == 1
+        raise RuntimeError("a later check refuses the step")
+    assert list(Path(settings.MEDIA_ROOT).rglob("*.jpg")) == []
+    assert hazard.photos.count() == 0

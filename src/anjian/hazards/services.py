@@ -2,6 +2,7 @@
 row, writes in one transaction, records a HazardEvent and an audit event, keeps the counters
 current and queues notifications after commit. Views, the API and commands all call these."""
 
+import contextlib
 import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -262,14 +263,14 @@ def hazard_report(*, actor, enterprise: Enterprise | None, data: dict[str, Any],
             raise PermissionDeniedError(_("该企业不在您的管辖范围内。"))
     clean = _clean_report(actor, enterprise, data)
     processed = photo_lib.process_all(photos)
-    with transaction.atomic():
+    with _atomic_with_files() as written:
         hazard = Hazard.objects.create(
             enterprise=enterprise,
             region_code=enterprise.region_code,
             found_by=None if perms.is_system(actor) else actor,
             **clean,
         )
-        _save_photos(hazard, actor, PhotoKind.BEFORE, processed)
+        _save_photos(hazard, actor, PhotoKind.BEFORE, processed, written)
         _event(hazard, actor, Action.REPORT, data={"route": hazard.route, "photos": len(processed)})
         rollups.bump_gauge(hazard, reported=1)
         recipients = [u for u in enterprise_managers(enterprise.pk) if u.pk != getattr(actor, "pk", None)]
@@ -279,7 +280,21 @@ def hazard_report(*, actor, enterprise: Enterprise | None, data: dict[str, Any],
     return hazard
 
 
-def _save_photos(hazard: Hazard, actor, kind: str, processed) -> None:
+@contextlib.contextmanager
+def _atomic_with_files():
+    """A transaction that yields a list for the photo files written inside it, and deletes them if it
+    rolls back: a refused step leaves neither rows nor files behind."""
+    written: list = []
+    try:
+        with transaction.atomic():
+            yield written
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+
+
+def _save_photos(hazard: Hazard, actor, kind: str, processed, written: list) -> None:
     for item in processed:
         photo = HazardPhoto(
             hazard=hazard,
@@ -294,6 +309,7 @@ def _save_photos(hazard: Hazard, actor, kind: str, processed) -> None:
             uploaded_by=None if perms.is_system(actor) else actor,
         )
         photo.image.save("photo.jpg", item.content, save=False)
+        written.append((photo.image.storage, photo.image.name))
         photo.save()
 
 
@@ -306,10 +322,10 @@ def hazard_add_photos(*, actor, hazard: Hazard, kind: str, photos) -> list[Hazar
     processed = photo_lib.process_all(photos)
     if not processed:
         raise ValidationError({"photos": ValidationError(_("请选择照片。"), code="required")})
-    with transaction.atomic():
+    with _atomic_with_files() as written:
         hazard = _lock(hazard)
         _check_state(hazard, Action.PHOTO)
-        _save_photos(hazard, actor, kind, processed)
+        _save_photos(hazard, actor, kind, processed, written)
         _event(hazard, actor, Action.PHOTO, data={"kind": kind, "count": len(processed)})
     return list(hazard.photos.filter(kind=kind))
 
@@ -634,14 +650,14 @@ def hazard_submit(*, actor, hazard: Hazard, note: str, photos=()) -> Hazard:
         raise PermissionDeniedError()
     note = _require(note, "note", _("请填写整改完成情况。"))
     processed = photo_lib.process_all(photos)
-    with transaction.atomic():
+    with _atomic_with_files() as written:
         hazard = _lock(hazard)
         target = _check_state(hazard, Action.SUBMIT)
         if not processed and not hazard.photos.filter(kind=PhotoKind.AFTER).exists() and hazard.is_major:
             raise ValidationError(
                 {"photos": ValidationError(_("申请销号须附整改后的照片作为证据。"), code="evidence_required")}
             )
-        _save_photos(hazard, actor, PhotoKind.AFTER, processed)
+        _save_photos(hazard, actor, PhotoKind.AFTER, processed, written)
         hazard.rectification_note = note
         hazard.rectified_by = None if perms.is_system(actor) else actor
         hazard.rectified_at = _now()
