@@ -52,6 +52,12 @@ def test_reminders_escalate_stage_by_stage_once_each(world, django_capture_on_co
     assert not Notification.objects.filter(kind="hazard.reminder.overdue_7").exists()  # not beyond 7 yet
     scan_deadlines(today=hazard.deadline + datetime.timedelta(days=8))
     assert _who("hazard.reminder.overdue_7") == ["leader"]  # leader of this county only, not b2's
+    digest = Notification.objects.get(kind="hazard.reminder.overdue_7")
+    assert digest.title == "1项隐患逾期超过7天未整改" and hazard.number in digest.body
+    assert digest.url == "/hazards/?state=open&overdue=true"
+    assert Notification.objects.get(kind="hazard.reminder.overdue", recipient=world.user["e1"]).url == (
+        f"/hazards/{hazard.pk}/"
+    )
     assert scan_deadlines(today=hazard.deadline + datetime.timedelta(days=30)).reminders == 0
     assert HazardReminder.objects.filter(hazard=hazard).count() == 4
 
@@ -62,11 +68,9 @@ def test_first_seen_late_sends_only_the_latest_stage_per_audience(world):
     Notification.objects.all().delete()
     result = scan_deadlines(today=today())
     assert result.stages == {"overdue": 1}
-    assert set(HazardReminder.objects.values_list("stage", "recipients")) == {
-        ("before_3", 0),
-        ("before_0", 0),
-        ("overdue", 2),
-    }
+    # Stale "before" reminders are neither sent nor recorded once the deadline has passed.
+    assert set(HazardReminder.objects.values_list("stage", "recipients")) == {("overdue", 2)}
+    assert scan_deadlines(today=today()).reminders == 0
     assert not Notification.objects.filter(kind__startswith="hazard.reminder.before").exists()
 
 
@@ -150,3 +154,14 @@ def test_two_scans_at_once_send_each_reminder_once(world):
     assert HazardReminder.objects.filter(stage="overdue").count() == 30
     assert Notification.objects.filter(kind="hazard.reminder.overdue").count() == 60  # principal + grid officer each
     assert counters_for(world.user["b1"])["overdue"] == 30
+
+
+def test_leaders_get_one_digest_per_round(world):
+    hazards = [rectifying_general(world) for _ in range(3)]
+    Hazard.objects.filter(pk__in=[h.pk for h in hazards]).update(deadline=today() - datetime.timedelta(days=10))
+    Notification.objects.all().delete()
+    result = scan_deadlines(today=today())
+    assert result.stages["overdue_7"] == 3
+    digests = Notification.objects.filter(kind="hazard.reminder.overdue_7")
+    assert [(d.recipient.username, d.title) for d in digests] == [("leader", "3项隐患逾期超过7天未整改")]
+    assert HazardReminder.objects.filter(stage="overdue_7", recipients=1).count() == 3

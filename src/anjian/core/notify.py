@@ -75,6 +75,8 @@ def schedule_delivery(ids: list[int]) -> None:
 
 def deliver(ids: list[int]) -> None:
     """E-mail each notification whose recipient has an address; post each authority's share to its webhook."""
+    if not settings.EMAIL_HOST and not AuthorityWebhook.objects.filter(active=True).exists():
+        return  # inbox only: nothing to read back
     rows = list(
         Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
         .select_related("recipient", "recipient__authority")

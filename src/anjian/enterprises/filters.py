@@ -21,7 +21,15 @@ class _NonEmptyMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class MultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    """No DISTINCT: these filter a column of the row itself, so rows cannot repeat, and django-filter's
+    default DISTINCT stops PostgreSQL from walking the primary key and stopping after one page
+    (bench/: ?grade=major on 2M hazards, p95 332 ms with it, 7 ms without)."""
+
     field_class = _NonEmptyMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
 
 
 FLAG_CHOICES = [(flag, Enterprise._meta.get_field(flag).verbose_name) for flag in RISK_FLAGS]

@@ -125,6 +125,9 @@ class Hazard(models.Model):
             models.Index(
                 fields=["accountability_flag"], name="hazard_accountable", condition=Q(accountability_flag=True)
             ),
+            # ?overdue=true walks this instead of the table, whatever the planner's statistics say
+            # (bench/: 300 ms with statistics from before the scan flagged 1% of rows, 10 ms with it).
+            models.Index(fields=["-id"], name="hazard_overdue_id", condition=Q(is_overdue=True)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ each of the enterprise's sectors gets its own row for the departments that super
 import datetime
 from collections import Counter
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -50,13 +50,35 @@ def bump_month(hazard: Hazard, month: datetime.date, sectors: list[str] | None =
         _bump(HazardMonthly, {"region_code": hazard.region_code, "sector": sector, "month": month}, deltas)
 
 
+GAUGE_COLUMNS = ("reported", "open", "major_open", "listed", "overdue")
+
+
 def bump_gauges_bulk(changes: Counter) -> None:
-    """``changes[(region_code, sector, field)] = delta`` — for the scan, which moves many at once."""
+    """``changes[(region_code, sector, field)] = delta`` — for the scan, which moves many at once: one
+    INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24 and PostgreSQL) for all the keys, not an UPDATE each."""
     grouped: dict[tuple[str, str], dict[str, int]] = {}
     for (region_code, sector, field), delta in changes.items():
+        if field not in GAUGE_COLUMNS:
+            raise ValueError(f"unknown gauge {field!r}")
         grouped.setdefault((region_code, sector), {})[field] = delta
-    for (region_code, sector), deltas in grouped.items():
-        _bump(HazardGauge, {"region_code": region_code, "sector": sector}, deltas)
+    if not grouped:
+        return
+    table = connection.ops.quote_name(HazardGauge._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in GAUGE_COLUMNS)
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in (connection.ops.quote_name(c) for c in GAUGE_COLUMNS))
+    rows = list(grouped.items())
+    for start in range(0, len(rows), 500):
+        part = rows[start : start + 500]
+        values = ", ".join(["(%s, %s, " + ", ".join(["%s"] * len(GAUGE_COLUMNS)) + ")"] * len(part))
+        params = []
+        for (region_code, sector), deltas in part:
+            params += [region_code, sector, *(deltas.get(c, 0) for c in GAUGE_COLUMNS)]
+        sql = (
+            f'INSERT INTO {table} ("region_code", "sector", {cols}) VALUES {values} '
+            f'ON CONFLICT ("sector", "region_code") DO UPDATE SET {sets}'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def rebuild() -> None:

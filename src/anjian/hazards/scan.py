@@ -69,7 +69,7 @@ def _title(stage: str, row: dict, pol: ReminderPolicy) -> str:
     return _("隐患逾期超过{n}天：{w}").format(n=pol.overdue_escalate_days, w=where)
 
 
-def scan_deadlines(*, today: datetime.date | None = None, chunk: int = 500, actor=None) -> ScanResult:
+def scan_deadlines(*, today: datetime.date | None = None, chunk: int = 2000, actor=None) -> ScanResult:
     today = today or timezone.localdate()
     actor = actor or SystemActor("deadline-scan")
     pol = policy()
@@ -98,6 +98,8 @@ def scan_deadlines(*, today: datetime.date | None = None, chunk: int = 500, acto
 
 
 def _chunk(ids, today, pol, leaders, actor, result: ScanResult) -> None:
+    detail_prefix = reverse("hazards:list")  # a hazard's page is <list>/<id>/ (reverse once, not per row)
+    overdue_url = detail_prefix + "?state=open&overdue=true"
     qs = Hazard.objects.filter(pk__in=ids, state__in=sorted(DEADLINE_STATES))
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
@@ -140,25 +142,28 @@ def _chunk(ids, today, pol, leaders, actor, result: ScanResult) -> None:
     reminders: list[HazardReminder] = []
     messages = []
     overdue_ids: list[int] = []
+    leader_digest: dict[int, list[int]] = defaultdict(list)  # leader id -> hazards escalated to them
     for row in rows:
         todo: list[tuple[str, datetime.date]] = []
         if row["deadline"] and row["state"] in DEADLINE_STATES:
-            stages = [
-                s for s in reminder_stages(row["deadline"], today, pol) if (row["id"], s, row["deadline"]) not in sent
-            ]
-            # When several stages fall due at once (a hazard first seen late), only the latest of each
-            # audience is sent, and "before" reminders are stale once the deadline has passed; the
-            # skipped ones are recorded as passed (no recipients) so they never go out later.
-            latest = {stage_audience(s): s for s in stages}
             passed = row["deadline"] < today
+            stages = [
+                s
+                for s in reminder_stages(row["deadline"], today, pol)
+                # Once the deadline has passed, "before" reminders are stale: never sent, not recorded.
+                if not (passed and s.startswith("before_")) and (row["id"], s, row["deadline"]) not in sent
+            ]
+            # When several stages of one audience fall due at once (a hazard first seen late), only the
+            # latest is sent; the earlier ones are recorded as passed (no recipients).
+            latest = {stage_audience(s): s for s in stages}
             for s in stages:
-                if latest[stage_audience(s)] != s or (passed and s.startswith("before_")):
+                if latest[stage_audience(s)] != s:
                     reminders.append(
                         HazardReminder(hazard_id=row["id"], stage=s, deadline=row["deadline"], recipients=0)
                     )
                 else:
                     todo.append((s, row["deadline"]))
-            if row["deadline"] < today and not row["is_overdue"]:
+            if passed and not row["is_overdue"]:
                 overdue_ids.append(row["id"])
         if (
             row["state"] == HazardState.TEMPORARY_CONTROL
@@ -170,28 +175,43 @@ def _chunk(ids, today, pol, leaders, actor, result: ScanResult) -> None:
         for stage, deadline in todo:
             audience = "responsible" if stage == CHECKIN_STAGE else stage_audience(stage)
             crew = people[row["enterprise_id"]]
-            if audience == "responsible":
-                recipients = set(crew["manager"]) | (
-                    {row["responsible_user_id"]} if row["responsible_user_id"] else set()
-                )
-            elif audience == "principal":
-                recipients = set(crew["principal"]) | (
-                    {grid_officer[row["enterprise_id"]]} if row["enterprise_id"] in grid_officer else set()
-                )
-            else:
+            if audience == "leader":
+                # Bureau leaders get one digest per scan round, not one message per hazard.
                 recipients = {uid for prefix, uid in leaders if row["region_code"].startswith(prefix)}
+                for uid in recipients:
+                    leader_digest[uid].append(row["id"])
+            else:
+                if audience == "responsible":
+                    recipients = set(crew["manager"])
+                    if row["responsible_user_id"]:
+                        recipients.add(row["responsible_user_id"])
+                else:
+                    recipients = set(crew["principal"])
+                    if row["enterprise_id"] in grid_officer:
+                        recipients.add(grid_officer[row["enterprise_id"]])
+                message = notify.Message(
+                    kind=f"hazard.reminder.{stage}",
+                    title=_title(stage, row, pol),
+                    url=f"{detail_prefix}{row['id']}/",
+                    object_type="hazards.hazard",
+                    object_id=str(row["id"]),
+                )
+                messages.extend(notify.build(uid, message) for uid in sorted(recipients))
             reminders.append(
                 HazardReminder(hazard_id=row["id"], stage=stage, deadline=deadline, recipients=len(recipients))
             )
-            message = notify.Message(
-                kind=f"hazard.reminder.{stage}",
-                title=_title(stage, row, pol),
-                url=reverse("hazards:detail", args=[row["id"]]),
-                object_type="hazards.hazard",
-                object_id=str(row["id"]),
-            )
-            messages.extend(notify.build(uid, message) for uid in sorted(recipients))
             result.stages[stage] += 1
+    for uid, hazard_ids in sorted(leader_digest.items()):
+        message = notify.Message(
+            kind=f"hazard.reminder.overdue_{pol.overdue_escalate_days}",
+            title=_("{n}项隐患逾期超过{d}天未整改").format(n=len(hazard_ids), d=pol.overdue_escalate_days),
+            body=_("隐患编号：{}").format("、".join(f"YH{i:08d}" for i in hazard_ids[:50]))
+            + ("……" if len(hazard_ids) > 50 else ""),
+            url=overdue_url,
+            object_type="hazards.hazard",
+            object_id=str(hazard_ids[0]) if len(hazard_ids) == 1 else "",
+        )
+        messages.append(notify.build(uid, message))
 
     HazardReminder.objects.bulk_create(reminders, batch_size=1000)
     notify.send(messages)
