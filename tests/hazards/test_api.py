@@ -236,3 +236,25 @@ def test_token_client_fetches_photos_through_the_api(world):
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     other = Token.objects.create(user=world.user["b2"])
     assert Client().get(url, HTTP_AUTHORIZATION=f"Token {other.key}").status_code == 404
+
+
+def test_reports_over_the_api(world):
+    from anjian.rules.hazard_schedule import latest_closed_periods
+
+    key = latest_closed_periods(today())[0].key
+    manager, principal, officer = world.client("e1m"), world.client("e1"), world.client("b1")
+    r = _post(manager, "/api/hazard-reports/generate/", {"period": "2026Q9"})
+    assert r.status_code == 400 and "period" in r.json()["fields"]
+    r = _post(manager, "/api/hazard-reports/generate/", {"period": key})
+    assert r.status_code == 201 and r.json()["state"] == "draft"
+    rid = r.json()["id"]
+    assert _post(manager, f"/api/hazard-reports/{rid}/submit/").status_code == 403
+    r = _post(principal, f"/api/hazard-reports/{rid}/submit/")
+    assert r.status_code == 200 and r.json()["state"] == "submitted" and r.json()["signed_by"] == world.user["e1"].pk
+    r = _post(principal, f"/api/hazard-reports/{rid}/submit/")
+    assert r.status_code == 409 and r.json()["current_state"] == "submitted"
+    missing = officer.get(f"/api/hazard-reports/missing/?period={key}").json()["results"]
+    assert [row["name"] for row in missing] == ["企业2"]
+    assert officer.get("/api/hazard-reports/missing/?period=bad").status_code == 400
+    assert [row["id"] for row in officer.get("/api/hazard-reports/").json()["results"]] == [rid]
+    assert world.client("b2").get(f"/api/hazard-reports/{rid}/").status_code == 404
