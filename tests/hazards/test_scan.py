@@ -46,7 +46,10 @@ def test_reminders_escalate_stage_by_stage_once_each(world, django_capture_on_co
     assert _who("hazard.reminder.overdue") == ["e1", "g1"]  # principal + supervising grid officer
     hazard.refresh_from_db()
     assert hazard.is_overdue and counters_for(world.user["b1"])["overdue"] == 1
-    assert hazard.events.filter(action="overdue").count() == 1
+    from anjian.core.models import AuditEvent
+
+    scan_event = AuditEvent.objects.filter(action="hazard.scan").latest("seq")
+    assert scan_event.changes["overdue"] == [hazard.pk]
 
     scan_deadlines(today=hazard.deadline + datetime.timedelta(days=7))
     assert not Notification.objects.filter(kind="hazard.reminder.overdue_7").exists()  # not beyond 7 yet

@@ -99,7 +99,6 @@ class Action(models.TextChoices):
     LIST = "list", _("挂牌督办")
     DELIST = "delist", _("摘牌")
     PHOTO = "photo", _("上传照片")
-    OVERDUE = "overdue", _("逾期")
 
 
 S = HazardState

@@ -24,8 +24,8 @@ from anjian.core import audit, notify
 from anjian.core.audit import SystemActor
 from anjian.core.choices import AuthorityKind
 from anjian.enterprises.models import Enterprise, EnterpriseSector
-from anjian.hazards.choices import DEADLINE_STATES, Action, HazardState
-from anjian.hazards.models import Hazard, HazardEvent, HazardReminder
+from anjian.hazards.choices import DEADLINE_STATES, HazardState
+from anjian.hazards.models import Hazard, HazardReminder
 from anjian.hazards.rollups import bump_gauges_bulk
 from anjian.rules.hazard_schedule import ReminderPolicy, reminder_stages, stage_audience
 
@@ -216,11 +216,9 @@ def _chunk(ids, today, pol, leaders, actor, result: ScanResult) -> None:
     HazardReminder.objects.bulk_create(reminders, batch_size=1000)
     notify.send(messages)
     if overdue_ids:
+        # Becoming overdue is not a move of the workflow: the flag, the reminder rows and the scan's
+        # audit event (which lists these ids) record it; no HazardEvent per hazard (20k rows at scale).
         Hazard.objects.filter(pk__in=overdue_ids).update(is_overdue=True)
-        HazardEvent.objects.bulk_create(
-            [HazardEvent(hazard_id=i, action=Action.OVERDUE, actor_name=actor.label) for i in overdue_ids],
-            batch_size=1000,
-        )
         by_id = {r["id"]: r for r in rows}
         sectors = defaultdict(list)
         for enterprise_id, sector in EnterpriseSector.objects.filter(
