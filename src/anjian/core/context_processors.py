@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.roles import Role
+from anjian.core.models import Notification
 
 
 def navigation(request):
@@ -24,7 +25,5 @@ def navigation(request):
     if user.role == Role.AUDIT_ADMIN:
         items.append((_("审计日志"), reverse("core:audit")))
     items.append((_("接口文档"), reverse("api-docs")))
-    from anjian.core.models import Notification
-
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {"nav": items, "unread_notifications": unread}

@@ -192,8 +192,11 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         services.hazard_add_photos(actor=request.user, hazard=hazard, kind=data["kind"], photos=data["photos"])
         return self._done(hazard)
 
-    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY}, summary="照片文件",
-                   parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH)])
+    @extend_schema(
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
+        summary="照片文件",
+        parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH)],
+    )
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
     def photo(self, request, pk=None, photo_id=None):
         photo = get_object_or_404(HazardPhoto, pk=photo_id, hazard=self._hazard(pk))

@@ -1,7 +1,7 @@
 """The hazard ledger's filters, shared by the page, the API and the Excel export."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import Sector
@@ -54,8 +54,6 @@ class HazardFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        from django.db.models import Q
-
         return queryset.filter(
             Q(description__icontains=value) | Q(location__icontains=value) | Q(enterprise__name__icontains=value)
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.hazards.choices import (
     DEADLINE_STATES,
+    Action,
     ExtensionState,
     HazardCategory,
     HazardGrade,
@@ -172,8 +173,6 @@ class HazardEvent(models.Model):
         return f"{self.hazard_id}:{self.action}"
 
     def get_action_label(self) -> str:
-        from anjian.hazards.choices import Action
-
         return str(Action(self.action).label) if self.action in Action.values else self.action
 
     @property

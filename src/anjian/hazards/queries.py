@@ -6,11 +6,12 @@ rectification record to be made known to the employees.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from anjian.accounts.roles import ENTERPRISE_ROLES, Role
 from anjian.core.models import subtree_q
 from anjian.enterprises.models import EnterpriseSector
+from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
 from anjian.hazards.models import Hazard, HazardGauge, HazardMonthly, HazardReport, SupervisionListing
 
 _REGION_ROLES = frozenset({Role.BUREAU_LEADER, Role.BUREAU_OFFICER, Role.TOWNSHIP_OFFICER, Role.EXPERT})
@@ -81,10 +82,6 @@ def reports_visible_to(user) -> QuerySet[HazardReport]:
 
 def enterprise_summary(enterprise) -> dict:
     """The hazard figures on an enterprise's file (one enterprise: counted from its own rows)."""
-    from django.db.models import Count
-
-    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
-
     open_states = sorted(s.value for s in OPEN_STATES if s != HazardState.REPORTED)
     rows = Hazard.objects.filter(enterprise=enterprise).aggregate(
         open=Count("id", filter=Q(state__in=open_states)),
@@ -139,8 +136,6 @@ def counters_for(user, *, prefix: str | None = None, since: datetime.date | None
 
 
 def _counters_from_table(user, since) -> tuple[dict, dict]:
-    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
-
     qs = hazards_visible_to(user)
     confirmed = qs.exclude(state__in=[HazardState.REPORTED, HazardState.REJECTED])
     found = confirmed.filter(found_at__date__gte=since) if since else confirmed

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from anjian.enterprises.models import EnterpriseSector
+from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
 from anjian.hazards.models import Hazard, HazardGauge, HazardMonthly
 
 
@@ -83,8 +84,6 @@ def bump_gauges_bulk(changes: Counter) -> None:
 
 def rebuild() -> None:
     """Recompute every counter from the hazard table (after a bulk load, or to repair drift)."""
-    from anjian.hazards.choices import OPEN_STATES, HazardGrade, HazardState
-
     links: dict[int, list[str]] = {}
     for enterprise_id, sector in EnterpriseSector.objects.values_list("enterprise_id", "sector"):
         links.setdefault(enterprise_id, []).append(sector)

@@ -13,6 +13,7 @@ from anjian.hazards.models import (
     HazardReport,
     SupervisionListing,
 )
+from anjian.hazards.services import missing_plan_fields
 
 
 class HazardListSerializer(serializers.Serializer):
@@ -108,8 +109,6 @@ class HazardSerializer(serializers.ModelSerializer):
         read_only_fields = [f.name for f in Hazard._meta.fields]
 
     def get_missing_plan(self, obj) -> list[str]:
-        from anjian.hazards.services import missing_plan_fields
-
         return missing_plan_fields(obj) if obj.grade else []
 
 

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anjian.accounts.roles import ENTERPRISE_ROLES, ENTERPRISE_SELF_EDITORS, Role
 from anjian.core.errors import ServiceError
 from anjian.core.forms import apply_service_errors
+from anjian.core.models import Region
 from anjian.core.paging import keyset_page
 from anjian.core.queries import townships_visible_to
 from anjian.enterprises.excel import xlsx_response
+from anjian.enterprises.models import Enterprise
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.hazards import excel, forms, queries, reports, services
 from anjian.hazards import permissions as perms
@@ -357,8 +359,6 @@ def hazard_stats(request):
 
 
 def _child_regions(user):
-    from anjian.core.models import Region
-
     if user.role not in perms.SUPERVISORS | {Role.TOWNSHIP_OFFICER, Role.EXPERT} or not user.authority_id:
         return []
     region = user.authority.region
@@ -420,8 +420,6 @@ def report_list(request):
 
 @require_POST
 def report_generate(request):
-    from anjian.enterprises.models import Enterprise
-
     enterprise = get_object_or_404(Enterprise, pk=request.user.enterprise_id or 0)
     try:
         report = reports.report_generate(
