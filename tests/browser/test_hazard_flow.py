@@ -18,7 +18,6 @@ Run: ``ANJIAN_ENV=test .venv/bin/pytest tests/browser/test_hazard_flow.py -p no:
 """
 
 import datetime
-import os
 import re
 
 import pytest
@@ -26,8 +25,6 @@ from PIL import Image
 
 from tests.browser.test_enterprise_flow import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     MOBILE,
     BrowserProblems,
@@ -45,31 +42,6 @@ CRITERION = "gongmao_2023.11.2"
 # --------------------------------------------------------------------------------------------------
 # Fixtures and helpers
 # --------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, live_server):
-    """One Chromium for the module, pointed at pytest-django's live server (see test_enterprise_flow)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on the test thread; the ORM calls of these tests run
-    # strictly between browser calls. Set only while this module's browser runs.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                yield Site(live_server.url, browser)
-            finally:
-                browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)
