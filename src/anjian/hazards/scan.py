@@ -55,7 +55,8 @@ def _leaders() -> list[tuple[str, int]]:
     )
 
 
-def _title(stage: str, row: dict, pol: ReminderPolicy) -> str:
+def _title(stage: str, row: dict) -> str:
+    """The title of a per-hazard reminder (the leaders' escalation is a digest, titled where it is made)."""
     where = f"{row['enterprise__name']} · {row['location']}"
     if stage == CHECKIN_STAGE:
         return _("临时管控检查到期：{}").format(where)
@@ -64,9 +65,7 @@ def _title(stage: str, row: dict, pol: ReminderPolicy) -> str:
         if days == 0:
             return _("今天是隐患整改期限：{}").format(where)
         return _("隐患整改期限还有{n}天（{d}）：{w}").format(n=days, d=row["deadline"].isoformat(), w=where)
-    if stage == "overdue":
-        return _("隐患逾期未整改（期限 {d}）：{w}").format(d=row["deadline"].isoformat(), w=where)
-    return _("隐患逾期超过{n}天：{w}").format(n=pol.overdue_escalate_days, w=where)
+    return _("隐患逾期未整改（期限 {d}）：{w}").format(d=row["deadline"].isoformat(), w=where)
 
 
 def scan_deadlines(*, today: datetime.date | None = None, chunk: int = 2000, actor=None) -> ScanResult:
@@ -191,7 +190,7 @@ def _chunk(ids, today, pol, leaders, actor, result: ScanResult) -> None:
                         recipients.add(grid_officer[row["enterprise_id"]])
                 message = notify.Message(
                     kind=f"hazard.reminder.{stage}",
-                    title=_title(stage, row, pol),
+                    title=_title(stage, row),
                     url=f"{detail_prefix}{row['id']}/",
                     object_type="hazards.hazard",
                     object_id=str(row["id"]),
