@@ -210,3 +210,18 @@ def test_grid_officer_records_a_checkin_from_the_page(world):
     assert 'data-testid="step-checkin"' in client.get(f"/hazards/{hazard.pk}/").content.decode()
     assert client.post(f"/hazards/{hazard.pk}/checkin/", {"checkin-note": "现场管控到位"}).status_code == 302
     assert hazard.events.filter(action="checkin").count() == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["/hazards/", "/hazards/new/", "/hazards/stats/", "/hazards/reports/", "/notifications/"]
+)
+def test_hazard_pages_in_english(world, url):
+    from django.conf import settings as django_settings
+
+    hazard = rectifying_major(world)
+    client = world.client("e1m")
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(url).content.decode()
+    assert 'lang="en"' in html
+    detail = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "Rectifying" in detail or "rectif" in detail.lower()
