@@ -10,6 +10,7 @@ from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -103,7 +104,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         enterprise = enterprises_visible_to(request.user).filter(pk=data.pop("enterprise")).first()
         if enterprise is None:
             raise serializers.ValidationError(
-                {"enterprise": [serializers.ErrorDetail("企业不存在或不在您的管辖范围内。", code="not_found")]}
+                {"enterprise": [serializers.ErrorDetail(_("企业不存在或不在您的管辖范围内。"), code="not_found")]}
             )
         photos = data.pop("photos", [])
         hazard = services.hazard_report(actor=request.user, enterprise=enterprise, data=data, photos=photos)
@@ -277,7 +278,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                 since = datetime.date.fromisoformat(request.query_params["since"])
             except ValueError:
                 raise serializers.ValidationError(
-                    {"since": [serializers.ErrorDetail("日期格式不正确。", code="invalid")]}
+                    {"since": [serializers.ErrorDetail(_("日期格式不正确。"), code="invalid")]}
                 ) from None
         return Response(queries.counters_for(request.user, prefix=prefix, since=since))
 
@@ -347,7 +348,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             period = Period.parse(key) if key else latest_closed_periods(timezone.localdate())[0]
         except ValueError:
             raise serializers.ValidationError(
-                {"period": [serializers.ErrorDetail("统计期格式不正确。", code="invalid")]}
+                {"period": [serializers.ErrorDetail(_("统计期格式不正确。"), code="invalid")]}
             ) from None
         qs = reports.missing_reports(request.user, period).order_by("-id").values("id", "name", "uscc")
         page = self.paginate_queryset(qs)
