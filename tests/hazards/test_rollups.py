@@ -83,3 +83,21 @@ def test_months_are_local_time_at_the_boundary(world):
     kept = _snapshot()
     rollups.rebuild()
     assert _snapshot() == kept
+
+
+def test_by_region_sums_each_township(world):
+    from anjian.hazards.queries import by_region_for
+
+    _busy_world(world)
+    rows = {r["region"].code: r for r in by_region_for(world.user["b1"], [world.t1, world.t2])}
+    t1, t2 = rows[world.t1.code], rows[world.t2.code]
+    assert (t1["found"], t1["rectified"], t1["open"], t1["overdue"], t1["major_open"], t1["listed"]) == (
+        3,
+        1,
+        2,
+        1,
+        1,
+        1,
+    )
+    assert (t2["found"], t2["open"], t2["rate"]) == (1, 1, 0.0)
+    assert t1["rate"] == round(100 / 3, 1)

@@ -183,20 +183,33 @@ def monthly_for(user, *, months: int = 12, today: datetime.date) -> list[dict]:
 
 
 def by_region_for(user, regions) -> list[dict]:
-    """The gauges and all-time flow per child region (``regions``: Region objects inside the scope)."""
+    """The gauges and all-time flow per child region (``regions``: Region objects inside the scope).
+    Two grouped queries over the rollups of the scope, summed per child region in Python."""
     scope = _rollup_scope(user)
-    out = []
-    if scope is None:
-        return out
-    _, sector = scope
-    for region in regions:
-        flow = HazardMonthly.objects.filter(subtree_q(region.prefix), sector=sector).aggregate(
-            found=Sum("found"), rectified=Sum("rectified")
-        )
-        gauge = HazardGauge.objects.filter(subtree_q(region.prefix), sector=sector).aggregate(
-            open=Sum("open"), major_open=Sum("major_open"), overdue=Sum("overdue"), listed=Sum("listed")
-        )
-        row = {"region": region, **{k: int(v or 0) for k, v in {**flow, **gauge}.items()}}
+    if scope is None or not regions:
+        return []
+    prefix, sector = scope
+    flows = (
+        HazardMonthly.objects.filter(subtree_q(prefix), sector=sector)
+        .values("region_code")
+        .annotate(found=Sum("found"), rectified=Sum("rectified"))
+    )
+    gauges = (
+        HazardGauge.objects.filter(subtree_q(prefix), sector=sector)
+        .values("region_code")
+        .annotate(open=Sum("open"), major_open=Sum("major_open"), overdue=Sum("overdue"), listed=Sum("listed"))
+    )
+    fields = ("found", "rectified", "open", "major_open", "overdue", "listed")
+    rows = {region.prefix: {"region": region, **dict.fromkeys(fields, 0)} for region in regions}
+    for source in (flows, gauges):
+        for item in source:
+            for child_prefix, row in rows.items():
+                if item["region_code"].startswith(child_prefix):
+                    for key, value in item.items():
+                        if key != "region_code":
+                            row[key] += int(value or 0)
+                    break
+    out = list(rows.values())
+    for row in out:
         row["rate"] = round(100 * row["rectified"] / row["found"], 1) if row["found"] else None
-        out.append(row)
     return out
