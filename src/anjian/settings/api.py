@@ -31,5 +31,8 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": "anjian.hazards.choices.PhotoKind",
         "HazardStateEnum": "anjian.hazards.choices.HazardState",
         "ReportStateEnum": "anjian.hazards.choices.ReportState",
+        "InspectionStateEnum": "anjian.inspections.choices.InspectionState",
+        "ChecklistStateEnum": "anjian.inspections.choices.TemplateState",
+        "InspectionKindEnum": "anjian.inspections.choices.InspectionKind",
     },
 }

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "anjian.accounts",
     "anjian.enterprises",
     "anjian.hazards",
+    "anjian.inspections",
+    "anjian.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from anjian.rules.hazard_schedule import ReminderPolicy
+from anjian.rules.inspection_policy import MISSED_LOOKBACK_DAYS
 from anjian.settings.base import BASE_DIR
 from anjian.settings.env import env_bool, env_int, env_str
 
@@ -43,3 +44,8 @@ ANJIAN_CHECKIN_INTERVAL_DAYS = env_int("ANJIAN_CHECKIN_INTERVAL_DAYS", 7)
 ANJIAN_WEBHOOK_TIMEOUT = env_int("ANJIAN_WEBHOOK_TIMEOUT", 5)
 # Where links in e-mails point (the address users open the platform at).
 ANJIAN_BASE_URL = env_str("ANJIAN_BASE_URL", "http://127.0.0.1:8000")
+
+# 谁遗漏谁负责: how far back a new hazard looks for an earlier inspection (our default, anjian.rules.inspection_policy).
+ANJIAN_MISSED_LOOKBACK_DAYS = env_int("ANJIAN_MISSED_LOOKBACK_DAYS", MISSED_LOOKBACK_DAYS.value)
+if ANJIAN_MISSED_LOOKBACK_DAYS < 1:
+    raise ImproperlyConfigured("ANJIAN_MISSED_LOOKBACK_DAYS must be at least 1.")
