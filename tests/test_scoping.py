@@ -133,3 +133,46 @@ def test_hazard_list_detail_and_pages_follow_scope(world, key):
     response = client.get("/api/hazards/export/")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[3:]
     assert {row[1] for row in rows} == {hazards[e.pk].number for e in world.visible[key]}
+
+
+def _inspection_world(world):
+    from anjian.inspections import services as inspection_services
+    from anjian.inspections.models import ChecklistTemplate
+    from tests.inspections.conftest import credential
+
+    credential(world.user["b1"], "C-1")
+    credential(world.user["leader"], "C-2")
+    template = ChecklistTemplate.objects.get(authority__isnull=True, code="general")
+    out = {}
+    for key, enterprise, kind, members in (
+        ("b1", world.e1, "routine", ["leader"]),
+        ("d1", world.e2, "expert", []),
+        ("b2", world.e3, "expert", []),
+    ):
+        out[enterprise.pk] = inspection_services.inspection_plan(
+            actor=world.user[key], enterprise=enterprise, kind=kind, template=template,
+            members=[world.user[m] for m in members],
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    "key", ["b1", "leader", "b2", "d1", "t1", "t2", "g1", "g2", "x1", "sys", "sec", "aud", "e1", "e1m", "e1w", "e2"]
+)
+def test_inspection_list_detail_and_pages_follow_scope(world, key):
+    inspections = _inspection_world(world)
+    client = world.client(key)
+    expected = {inspections[e.pk].pk for e in world.visible[key]}
+    assert _ids(client, "/api/inspections/") == expected
+    for inspection in inspections.values():
+        status = 200 if inspection.pk in expected else 404
+        assert client.get(f"/api/inspections/{inspection.pk}/").status_code == status
+        assert client.get(f"/inspections/{inspection.pk}/").status_code == status
+        if status == 404:
+            assert client.post(f"/api/inspections/{inspection.pk}/start/", {},
+                               content_type="application/json").status_code == 404
+            assert client.post(f"/inspections/{inspection.pk}/start/", {}).status_code == 404
+            assert client.get(f"/inspections/{inspection.pk}/walk/").status_code == 404
+    page = client.get("/inspections/").content.decode()
+    for inspection in inspections.values():
+        assert (f"/inspections/{inspection.pk}/" in page) == (inspection.pk in expected)

@@ -34,6 +34,7 @@ EXPECTED = {
     "confined_space": (12, 5, "authority"),
     "hazchem_major": (20, 20, "authority"),
     "small_self": (20, 0, "enterprise"),
+    "general": (25, 0, "authority"),
 }
 
 ALL_ITEMS = [(t, i) for t in TEMPLATES for i in t.items]
@@ -322,15 +323,15 @@ GONGMAO_AUTHORITY = ["gongmao_general", "dust", "ammonia", "confined_space"]
 @pytest.mark.parametrize(
     ("sectors", "audience", "expected"),
     [
-        (["machinery"], None, [*GONGMAO_AUTHORITY, "small_self"]),
-        (["commerce"], "authority", GONGMAO_AUTHORITY),
+        (["machinery"], None, [*GONGMAO_AUTHORITY, "small_self", "general"]),
+        (["commerce"], "authority", [*GONGMAO_AUTHORITY, "general"]),
         (["commerce"], "enterprise", ["small_self"]),
-        (["hazchem"], None, ["hazchem_major", "small_self"]),
-        ("hazchem", "authority", ["hazchem_major"]),  # a bare code
-        (["hazchem", "light_industry"], "authority", [*GONGMAO_AUTHORITY, "hazchem_major"]),
-        (["coal_mine"], None, ["small_self"]),
-        (["coal_mine"], "authority", []),
-        ([], None, ["small_self"]),
+        (["hazchem"], None, ["hazchem_major", "small_self", "general"]),
+        ("hazchem", "authority", ["hazchem_major", "general"]),  # a bare code
+        (["hazchem", "light_industry"], "authority", [*GONGMAO_AUTHORITY, "hazchem_major", "general"]),
+        (["coal_mine"], None, ["small_self", "general"]),
+        (["coal_mine"], "authority", ["general"]),
+        ([], None, ["small_self", "general"]),
         (frozenset({"other"}), "enterprise", ["small_self"]),
     ],
 )

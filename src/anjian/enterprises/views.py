@@ -70,8 +70,26 @@ def enterprise_detail(request, pk):
             "can_edit": services.can_edit_enterprise(request.user, enterprise),
             "hazards": enterprise_summary(enterprise),
             "can_report_hazard": bool(routes_for(request.user)),
+            **_inspection_context(request.user, enterprise),
         },
     )
+
+
+def _inspection_context(user, enterprise) -> dict:
+    """The enterprise file's 检查与执法 tab: its latest inspections and enforcement documents in the user's view."""
+    from anjian.inspections.permissions import kinds_for
+    from anjian.inspections.queries import inspections_visible_to
+
+    inspections = list(
+        inspections_visible_to(user).filter(enterprise=enterprise).select_related("authority").order_by("-id")[:20]
+    )
+    try:
+        from anjian.enforcement.queries import documents_for_enterprise
+    except ImportError:
+        documents = []
+    else:
+        documents = list(documents_for_enterprise(user, enterprise)[:20])
+    return {"inspections": inspections, "documents": documents, "can_plan_inspection": bool(kinds_for(user))}
 
 
 @require_http_methods(["GET", "POST"])

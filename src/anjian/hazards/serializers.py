@@ -102,6 +102,7 @@ class HazardSerializer(serializers.ModelSerializer):
     extensions = ExtensionSerializer(many=True, read_only=True)
     listings = ListingSerializer(many=True, read_only=True)
     missing_plan = serializers.SerializerMethodField()
+    inspection = serializers.SerializerMethodField(help_text="检查记录编号（由检查发现转为隐患时）")
 
     class Meta:
         model = Hazard
@@ -110,6 +111,10 @@ class HazardSerializer(serializers.ModelSerializer):
 
     def get_missing_plan(self, obj) -> list[str]:
         return missing_plan_fields(obj) if obj.grade else []
+
+    def get_inspection(self, obj) -> int | None:
+        item = getattr(obj, "inspection_item", None)
+        return item.inspection_id if item is not None else None
 
 
 # --- inputs -----------------------------------------------------------------------------------------------------

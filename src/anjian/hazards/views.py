@@ -178,8 +178,35 @@ def _detail(request, hazard, bound=None, status=200):
         "events": hazard.events.select_related("actor").all(),
         "listings": hazard.listings.select_related("authority").all(),
         "today": timezone.localdate(),
+        "earlier_inspections": _earlier_inspections(request.user, hazard),
+        "source_inspection": _source_inspection(request.user, hazard),
     }
     return render(request, "hazards/detail.html", context, status=status)
+
+
+def _source_inspection(user, hazard):
+    """The inspection whose finding this hazard is, when the user may see it."""
+    from anjian.inspections.queries import inspections_visible_to
+
+    item = getattr(hazard, "inspection_item", None)
+    if item is None:
+        return None
+    return inspections_visible_to(user).filter(pk=item.inspection_id).first()
+
+
+def _earlier_inspections(user, hazard) -> list:
+    """谁遗漏谁负责: the inspections of this enterprise that ended shortly before the hazard was found, with who
+    signed them — shown to officers, and not for the inspection the hazard itself came from."""
+    from anjian.inspections.queries import earlier_inspections
+    from anjian.inspections.services import lookback_days
+
+    if not user.is_authority_user:
+        return []
+    source = getattr(hazard, "inspection_item", None)
+    qs = earlier_inspections(hazard.enterprise_id, hazard.found_at, lookback_days())
+    if source is not None:
+        qs = qs.exclude(pk=source.inspection_id)
+    return list(qs[:5])
 
 
 def hazard_detail(request, pk):

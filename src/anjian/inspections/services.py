@@ -741,6 +741,7 @@ def inspection_sign(*, actor, inspection: Inspection, password: str, username: s
             inspection,
             actor,
             A.SIGN,
+            reason=f"{signer.display_name}（{SignerRole(role).label}）",
             data={"signer": signer.get_username(), "role": role, "content_hash": sig.content_hash},
         )
         _after_signature(inspection, actor)

@@ -52,6 +52,7 @@ __all__ = [
     "CONFINED_SPACE",
     "HAZCHEM_MAJOR",
     "SMALL_SELF",
+    "GENERAL",
     "TEMPLATES",
     "get",
     "for_sectors",
@@ -877,6 +878,25 @@ SMALL_SELF = ChecklistTemplate(
 )
 
 
+# --- 7. 安全生产通用检查表（各行业） -------------------------------------------------------------------
+# For the sectors no themed list covers yet (construction, transport, mines, fireworks, other): the duty
+# articles of the 安全生产法 that bind every 生产经营单位, i.e. the law items of the 工贸 general list without
+# its 工贸 criterion items, renumbered. Same wording, same VERIFIED-PRIMARY citations.
+GENERAL = ChecklistTemplate(
+    code="general",
+    version=1,
+    title="安全生产通用检查表（各行业）",
+    theme="安全生产管理（综合，各行业适用）",
+    sectors=(),
+    audience="authority",
+    items=tuple(
+        ChecklistItem(f"general.{n:02d}", i.section, i.requirement, i.basis, i.basis_status)
+        for n, i in enumerate((i for i in GONGMAO_GENERAL.items if not i.criterion_code), start=1)
+    ),
+    source_note=LAW_SOURCE + "。各行业生产经营单位均适用的法定义务（取自工贸通用检查表中不涉及工贸判定标准的条目）。",
+)
+
+
 TEMPLATES: tuple[ChecklistTemplate, ...] = (
     GONGMAO_GENERAL,
     DUST,
@@ -884,6 +904,7 @@ TEMPLATES: tuple[ChecklistTemplate, ...] = (
     CONFINED_SPACE,
     HAZCHEM_MAJOR,
     SMALL_SELF,
+    GENERAL,
 )
 
 _BY_CODE = {t.code: t for t in TEMPLATES}

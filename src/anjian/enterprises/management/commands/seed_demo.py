@@ -19,6 +19,7 @@ from anjian.core.models import Authority, Region
 from anjian.enterprises import services as enterprise_services
 from anjian.enterprises.choices import EnterpriseStatus, Scale, SupervisionClass
 from anjian.hazards import demo as hazard_demo
+from anjian.inspections import demo as inspection_demo
 from anjian.rules.uscc import USCC_CHARS, complete
 
 DEMO_PASSWORD = "Anjian@2026"
@@ -75,7 +76,9 @@ class Command(BaseCommand):
             users = self._authorities_and_users(actor)
             self._enterprises(actor, rng, enterprises, users)
             hazards = hazard_demo.seed(actor, rng)
+            inspections = inspection_demo.seed(DEMO_PASSWORD, rng)
         self.stdout.write(f"{hazards} demo hazards")
+        self.stdout.write(f"{inspections} demo inspections")
         self.stdout.write(self.style.SUCCESS(f"demo data loaded; every demo password is {DEMO_PASSWORD}"))
 
     def _user(self, actor, username, full_name, role, *, authority=None, enterprise=None) -> User:
