@@ -33,8 +33,12 @@ def test_enterprise_list_and_detail_follow_scope(world, key):
         assert client.get(f"/enterprises/{enterprise.pk}/").status_code == status
         if status == 404:
             assert client.get(f"/enterprises/{enterprise.pk}/edit/").status_code == 404
-            assert client.patch(f"/api/enterprises/{enterprise.pk}/", {"name": "x"},
-                                content_type="application/json").status_code == 404
+            assert (
+                client.patch(
+                    f"/api/enterprises/{enterprise.pk}/", {"name": "x"}, content_type="application/json"
+                ).status_code
+                == 404
+            )
     page = client.get("/enterprises/").content.decode()
     for enterprise in world.all_enterprises:
         assert (f"/enterprises/{enterprise.pk}/" in page) == (enterprise.pk in expected)
@@ -80,9 +84,19 @@ def test_export_is_scoped(world):
 
 
 def test_every_page_requires_login(client, world):
-    urls = ["/", "/enterprises/", f"/enterprises/{world.e1.pk}/", "/enterprises/new/", "/enterprises/import/",
-            "/enterprises/export.xlsx", "/enterprises/import/template.xlsx", "/audit/", "/accounts/users/",
-            "/accounts/password/", "/api/docs/"]
+    urls = [
+        "/",
+        "/enterprises/",
+        f"/enterprises/{world.e1.pk}/",
+        "/enterprises/new/",
+        "/enterprises/import/",
+        "/enterprises/export.xlsx",
+        "/enterprises/import/template.xlsx",
+        "/audit/",
+        "/accounts/users/",
+        "/accounts/password/",
+        "/api/docs/",
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
@@ -99,9 +113,14 @@ def _hazard_world(world):
     for key, enterprise in (("b1", world.e1), ("d1", world.e2), ("b2", world.e3)):
         route = {"b1": "enforcement_inspection", "d1": "department_inspection", "b2": "enforcement_inspection"}[key]
         hazards[enterprise.pk] = hazard_services.hazard_report(
-            actor=world.user[key], enterprise=enterprise,
-            data={"location": "车间", "description": f"{enterprise.name}的隐患", "category": "equipment",
-                  "route": route},
+            actor=world.user[key],
+            enterprise=enterprise,
+            data={
+                "location": "车间",
+                "description": f"{enterprise.name}的隐患",
+                "category": "equipment",
+                "route": route,
+            },
         )
     return hazards
 
@@ -119,8 +138,12 @@ def test_hazard_list_detail_and_pages_follow_scope(world, key):
         assert client.get(f"/api/hazards/{hazard.pk}/").status_code == status
         assert client.get(f"/hazards/{hazard.pk}/").status_code == status
         if status == 404:
-            assert client.post(f"/api/hazards/{hazard.pk}/confirm/", {"grade": "general"},
-                               content_type="application/json").status_code == 404
+            assert (
+                client.post(
+                    f"/api/hazards/{hazard.pk}/confirm/", {"grade": "general"}, content_type="application/json"
+                ).status_code
+                == 404
+            )
             assert client.post(f"/hazards/{hazard.pk}/confirm/", {"confirm-grade": "general"}).status_code == 404
             assert client.get(f"/hazards/{hazard.pk}/rectify/").status_code == 404
     page = client.get("/hazards/").content.decode()
@@ -150,7 +173,10 @@ def _inspection_world(world):
         ("b2", world.e3, "expert", []),
     ):
         out[enterprise.pk] = inspection_services.inspection_plan(
-            actor=world.user[key], enterprise=enterprise, kind=kind, template=template,
+            actor=world.user[key],
+            enterprise=enterprise,
+            kind=kind,
+            template=template,
             members=[world.user[m] for m in members],
         )
     return out
@@ -169,8 +195,10 @@ def test_inspection_list_detail_and_pages_follow_scope(world, key):
         assert client.get(f"/api/inspections/{inspection.pk}/").status_code == status
         assert client.get(f"/inspections/{inspection.pk}/").status_code == status
         if status == 404:
-            assert client.post(f"/api/inspections/{inspection.pk}/start/", {},
-                               content_type="application/json").status_code == 404
+            assert (
+                client.post(f"/api/inspections/{inspection.pk}/start/", {}, content_type="application/json").status_code
+                == 404
+            )
             assert client.post(f"/inspections/{inspection.pk}/start/", {}).status_code == 404
             assert client.get(f"/inspections/{inspection.pk}/walk/").status_code == 404
     page = client.get("/inspections/").content.decode()

@@ -53,8 +53,7 @@ def pages(site):
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"inspection-{name}.png"), full_page=True, animations="disabled",
-                    caret="hide")
+    page.screenshot(path=str(ARTIFACTS / f"inspection-{name}.png"), full_page=True, animations="disabled", caret="hide")
 
 
 def submit(page, button) -> None:
@@ -74,8 +73,9 @@ def credentials(world):
 
     today = timezone.localdate()
     for key, number in (("b1", "33048100001"), ("leader", "33048100002")):
-        InspectorCredential.objects.create(user=world.user[key], number=number, valid_from=today,
-                                           valid_until=today + datetime.timedelta(days=365))
+        InspectorCredential.objects.create(
+            user=world.user[key], number=number, valid_from=today, valid_until=today + datetime.timedelta(days=365)
+        )
 
 
 def test_one_inspection_from_plan_to_signed_record(site, pages, world, tmp_path):

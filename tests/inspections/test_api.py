@@ -22,8 +22,13 @@ def test_plan_walk_sign_through_the_api(team):
     w = team
     b1 = api(w, "b1")
     template = shipped()
-    body = {"enterprise": w.e1.pk, "kind": "routine", "template": template.pk, "members": [w.user["leader"].pk],
-            "planned_date": None}
+    body = {
+        "enterprise": w.e1.pk,
+        "kind": "routine",
+        "template": template.pk,
+        "members": [w.user["leader"].pk],
+        "planned_date": None,
+    }
     response = b1.post("/api/inspections/", body, format="json")
     assert response.status_code == 201, response.content
     data = response.json()
@@ -34,8 +39,9 @@ def test_plan_walk_sign_through_the_api(team):
     item_id = data["items"][0]["id"]
     response = b1.post(f"/api/inspections/{pk}/items/{item_id}/", {"result": "compliant"}, format="json")
     assert response.status_code == 409 and response.json()["current_state"] == "planned"
-    response = b1.post(f"/api/inspections/{pk}/start/", {"location": "厂区", "latitude": "30.51", "longitude": "120.6"},
-                       format="json")
+    response = b1.post(
+        f"/api/inspections/{pk}/start/", {"location": "厂区", "latitude": "30.51", "longitude": "120.6"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["state"] == "in_progress"
     response = b1.post(f"/api/inspections/{pk}/complete/", {}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "items_pending"
@@ -50,8 +56,9 @@ def test_plan_walk_sign_through_the_api(team):
     photo_url = response.json()["photos"][0]["url"]
     assert b1.get(photo_url).status_code == 200
     assert api(w, "b2").get(photo_url).status_code == 404
-    response = b1.post(f"/api/inspections/{pk}/items/{item_id}/hazard/", {"category": "management", "grade": "general"},
-                       format="json")
+    response = b1.post(
+        f"/api/inspections/{pk}/items/{item_id}/hazard/", {"category": "management", "grade": "general"}, format="json"
+    )
     assert response.status_code == 201 and response.json()["hazard_number"].startswith("YH")
     response = b1.post(f"/api/inspections/{pk}/complete/", {"summary": "发现1项问题"}, format="json")
     assert response.status_code == 200
@@ -74,11 +81,15 @@ def test_refusal_and_cancel_through_the_api(team):
     w = team
     b1 = api(w, "b1")
     inspection = walk(w, plan(w))
-    response = b1.post(f"/api/inspections/{inspection.pk}/refuse-signature/", {"representative_name": "王五"},
-                       format="json")
+    response = b1.post(
+        f"/api/inspections/{inspection.pk}/refuse-signature/", {"representative_name": "王五"}, format="json"
+    )
     assert response.status_code == 400 and "reason" in response.json()["fields"]
-    response = b1.post(f"/api/inspections/{inspection.pk}/refuse-signature/",
-                       {"representative_name": "王五", "reason": "不认可", "witness_name": "李六"}, format="json")
+    response = b1.post(
+        f"/api/inspections/{inspection.pk}/refuse-signature/",
+        {"representative_name": "王五", "reason": "不认可", "witness_name": "李六"},
+        format="json",
+    )
     assert response.status_code == 200
     assert [s["kind"] for s in response.json()["signatures"]] == ["refused"]
     other = plan(w)
@@ -89,14 +100,17 @@ def test_plan_errors_have_field_codes(team):
     w = team
     b1 = api(w, "b1")
     template = shipped()
-    response = b1.post("/api/inspections/", {"enterprise": w.e3.pk, "kind": "routine", "template": template.pk},
-                       format="json")
+    response = b1.post(
+        "/api/inspections/", {"enterprise": w.e3.pk, "kind": "routine", "template": template.pk}, format="json"
+    )
     assert response.status_code == 400 and response.json()["fields"]["enterprise"][0]["code"] == "not_found"
-    response = b1.post("/api/inspections/", {"enterprise": w.e1.pk, "kind": "routine", "template": template.pk},
-                       format="json")
+    response = b1.post(
+        "/api/inspections/", {"enterprise": w.e1.pk, "kind": "routine", "template": template.pk}, format="json"
+    )
     assert response.status_code == 400 and response.json()["fields"]["members"][0]["code"] == "team_invalid"
-    response = api(w, "g1").post("/api/inspections/", {"enterprise": w.e1.pk, "kind": "routine",
-                                                       "template": template.pk}, format="json")
+    response = api(w, "g1").post(
+        "/api/inspections/", {"enterprise": w.e1.pk, "kind": "routine", "template": template.pk}, format="json"
+    )
     assert response.status_code == 400 and response.json()["fields"]["kind"][0]["code"] == "kind_not_allowed"
     assert not Inspection.objects.exists()
 
@@ -139,11 +153,15 @@ def test_templates_copy_edit_publish_and_version(team):
     pk = copy["id"]
     response = b1.patch(f"/api/checklist-templates/{pk}/", {"title": "海宁市涉爆粉尘检查表"}, format="json")
     assert response.status_code == 200 and response.json()["title"] == "海宁市涉爆粉尘检查表"
-    response = b1.post(f"/api/checklist-templates/{pk}/items/", {"requirement": "除尘系统每班清灰并记录",
-                                                                 "section": "本地要求"}, format="json")
+    response = b1.post(
+        f"/api/checklist-templates/{pk}/items/",
+        {"requirement": "除尘系统每班清灰并记录", "section": "本地要求"},
+        format="json",
+    )
     assert response.status_code == 201 and response.json()["code"].startswith("dust.")
-    bad = b1.post(f"/api/checklist-templates/{pk}/items/", {"requirement": "x", "criterion_code": "nope"},
-                  format="json")
+    bad = b1.post(
+        f"/api/checklist-templates/{pk}/items/", {"requirement": "x", "criterion_code": "nope"}, format="json"
+    )
     assert bad.status_code == 400 and bad.json()["fields"]["criterion_code"][0]["code"] == "invalid_criterion"
     assert b1.post(f"/api/checklist-templates/{pk}/publish/").status_code == 200
     response = b1.patch(f"/api/checklist-templates/{pk}/", {"title": "x"}, format="json")

@@ -18,8 +18,10 @@ def test_plan_from_the_enterprise_file(team):
     assert f"/inspections/new/?enterprise={w.e1.pk}" in page
     form = client.get(f"/inspections/new/?enterprise={w.e1.pk}")
     assert form.status_code == 200 and "gongmao_general" not in form.content.decode()  # titles, not codes
-    response = client.post("/inspections/new/", {"enterprise": w.e1.pk, "kind": "routine",
-                                                 "template": shipped().pk, "members": [w.user["leader"].pk]})
+    response = client.post(
+        "/inspections/new/",
+        {"enterprise": w.e1.pk, "kind": "routine", "template": shipped().pk, "members": [w.user["leader"].pk]},
+    )
     inspection = Inspection.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/inspections/{inspection.pk}/"
     # Without a second credentialed inspector the form comes back with the reason.
@@ -38,15 +40,19 @@ def test_start_walk_and_answer_with_htmx(team):
     w = team
     inspection = plan(w)
     client = w.client("b1")
-    response = client.post(f"/inspections/{inspection.pk}/start/", {"start-location": "一号车间",
-                                                                     "start-latitude": "30.5", "start-longitude": ""})
+    response = client.post(
+        f"/inspections/{inspection.pk}/start/",
+        {"start-location": "一号车间", "start-latitude": "30.5", "start-longitude": ""},
+    )
     assert response.status_code == 302 and response["Location"] == f"/inspections/{inspection.pk}/walk/"
     page = client.get(f"/inspections/{inspection.pk}/walk/").content.decode()
     assert page.count('data-testid="item"') == inspection.items_total
     item = inspection.items.order_by("position").first()
-    response = client.post(f"/inspections/{inspection.pk}/items/{item.pk}/",
-                           {f"i{item.pk}-result": "non_compliant", f"i{item.pk}-note": "未建立责任制"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/inspections/{inspection.pk}/items/{item.pk}/",
+        {f"i{item.pk}-result": "non_compliant", f"i{item.pk}-note": "未建立责任制"},
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert response.status_code == 200 and f'id="item-{item.pk}"' in body
     assert 'hx-swap-oob="true"' in body and "已记录 1/" in body  # the progress bar comes along
@@ -58,8 +64,9 @@ def test_start_walk_and_answer_with_htmx(team):
     response = client.post(f"/inspections/{inspection.pk}/items/{second.pk}/", {f"i{second.pk}-result": "compliant"})
     assert response.status_code == 302 and response["Location"].endswith(f"#item-{second.pk}")
     # A bad answer returns the fragment with the error, status 400.
-    response = client.post(f"/inspections/{inspection.pk}/items/{second.pk}/", {f"i{second.pk}-result": "x"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/inspections/{inspection.pk}/items/{second.pk}/", {f"i{second.pk}-result": "x"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 400
 
 
@@ -74,9 +81,11 @@ def test_photos_and_finding_to_hazard_from_the_walk(team):
     photo = item.photos.get()
     assert client.get(f"/inspections/{inspection.pk}/photos/{photo.pk}/")["Content-Type"] == "image/jpeg"
     assert w.client("b2").get(f"/inspections/{inspection.pk}/photos/{photo.pk}/").status_code == 404
-    response = client.post(f"/inspections/{inspection.pk}/items/{item.pk}/hazard/",
-                           {f"h{item.pk}-category": "equipment", f"h{item.pk}-grade": "general",
-                            f"h{item.pk}-location": "配电房"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/inspections/{inspection.pk}/items/{item.pk}/hazard/",
+        {f"h{item.pk}-category": "equipment", f"h{item.pk}-grade": "general", f"h{item.pk}-location": "配电房"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200 and 'data-testid="item-hazard"' in response.content.decode()
     item.refresh_from_db()
     assert item.hazard.location == "配电房" and item.hazard.photos.count() == 1
@@ -88,8 +97,9 @@ def test_walk_is_for_the_team_only(team):
     assert w.client("x1").get(f"/inspections/{inspection.pk}/walk/").status_code == 403
     assert w.client("b2").get(f"/inspections/{inspection.pk}/walk/").status_code == 404
     item = inspection.items.first()
-    response = w.client("x1").post(f"/inspections/{inspection.pk}/items/{item.pk}/",
-                                   {f"i{item.pk}-result": "compliant"}, HTTP_HX_REQUEST="true")
+    response = w.client("x1").post(
+        f"/inspections/{inspection.pk}/items/{item.pk}/", {f"i{item.pk}-result": "compliant"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 400 and "检查人员" in response.content.decode()
     item.refresh_from_db()
     assert item.result == "pending"
@@ -109,10 +119,14 @@ def test_complete_and_sign_on_the_page(team):
     response = client.post(f"/inspections/{inspection.pk}/sign/", {"sign-password": "wrong"})
     assert response.status_code == 400 and "密码不正确" in response.content.decode()
     assert client.post(f"/inspections/{inspection.pk}/sign/", {"sign-password": PASSWORD}).status_code == 302
-    response = client.post(f"/inspections/{inspection.pk}/sign-enterprise/",
-                           {"sign-enterprise-username": "e1", "sign-enterprise-password": PASSWORD})
+    response = client.post(
+        f"/inspections/{inspection.pk}/sign-enterprise/",
+        {"sign-enterprise-username": "e1", "sign-enterprise-password": PASSWORD},
+    )
     assert response.status_code == 302
-    assert w.client("leader").post(f"/inspections/{inspection.pk}/sign/", {"sign-password": PASSWORD}).status_code == 302
+    assert (
+        w.client("leader").post(f"/inspections/{inspection.pk}/sign/", {"sign-password": PASSWORD}).status_code == 302
+    )
     inspection.refresh_from_db()
     assert inspection.state == "signed"
     page = client.get(f"/inspections/{inspection.pk}/").content.decode()
@@ -126,8 +140,10 @@ def test_refusal_and_addendum_on_the_page(team):
     w = team
     inspection = walk(w, plan(w))
     client = w.client("b1")
-    response = client.post(f"/inspections/{inspection.pk}/refuse/", {"refuse-representative_name": "王五",
-                                                                      "refuse-reason": "不认可", "refuse-witness_name": "李六"})
+    response = client.post(
+        f"/inspections/{inspection.pk}/refuse/",
+        {"refuse-representative_name": "王五", "refuse-reason": "不认可", "refuse-witness_name": "李六"},
+    )
     assert response.status_code == 302
     response = client.post(f"/inspections/{inspection.pk}/addendum/", {"addendum-text": "补充：已拍照取证。"})
     assert response.status_code == 302
@@ -155,12 +171,15 @@ def test_templates_pages(team):
     response = client.post(f"/inspections/templates/{original.pk}/copy/", {"copy-code": "yxkj", "copy-title": ""})
     copy = ChecklistTemplate.objects.get(authority=w.bureau)
     assert response.status_code == 302 and copy.code == "yxkj" and copy.items.first().code.startswith("yxkj.")
-    response = client.post(f"/inspections/templates/{copy.pk}/add/", {"add-requirement": "作业前检测氧含量",
-                                                                       "add-section": "补充"})
+    response = client.post(
+        f"/inspections/templates/{copy.pk}/add/", {"add-requirement": "作业前检测氧含量", "add-section": "补充"}
+    )
     assert response.status_code == 302 and copy.items.count() == original.items.count() + 1
     item = copy.items.order_by("position").first()
-    client.post(f"/inspections/templates/items/{item.pk}/edit/", {f"item{item.pk}-requirement": "改后的内容",
-                                                                  f"item{item.pk}-section": item.section})
+    client.post(
+        f"/inspections/templates/items/{item.pk}/edit/",
+        {f"item{item.pk}-requirement": "改后的内容", f"item{item.pk}-section": item.section},
+    )
     item.refresh_from_db()
     assert item.requirement == "改后的内容"
     client.post(f"/inspections/templates/items/{item.pk}/delete/")
@@ -179,8 +198,11 @@ def test_enterprise_file_and_hazard_show_the_inspections(team):
     services.inspection_sign(actor=w.user["b1"], inspection=inspection, password=PASSWORD)
     page = w.client("b1").get(f"/enterprises/{w.e1.pk}/").content.decode()
     assert inspection.number in page
-    hazard = hazard_services.hazard_report(actor=w.user["e1w"], enterprise=w.e1, data={
-        "location": "仓库", "description": "灭火器过期", "category": "equipment"})
+    hazard = hazard_services.hazard_report(
+        actor=w.user["e1w"],
+        enterprise=w.e1,
+        data={"location": "仓库", "description": "灭火器过期", "category": "equipment"},
+    )
     page = w.client("b1").get(f"/hazards/{hazard.pk}/").content.decode()
     block = re.search(r'data-testid="earlier-inspections">(.*?)</ul>', page, re.S).group(1)
     assert inspection.number in block and "b1" in block

@@ -21,7 +21,8 @@ def navigation(request):
         if not user.is_enterprise_user:
             items.append((_("挂牌督办"), reverse("hazards:listings")))
         if user.role != Role.ENTERPRISE_EMPLOYEE:
-            items.append((_("检查台账") if not user.is_enterprise_user else _("检查与自查"), reverse("inspections:list")))
+            label = _("检查台账") if not user.is_enterprise_user else _("检查与自查")
+            items.append((label, reverse("inspections:list")))
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         items.append((_("用户管理"), reverse("accounts:user_list")))
     if user.role == Role.AUDIT_ADMIN:
