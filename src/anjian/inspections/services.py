@@ -80,7 +80,12 @@ def _now() -> datetime.datetime:
 
 
 def _lock(inspection: Inspection) -> Inspection:
-    return Inspection.objects.select_for_update().select_related("enterprise", "authority").get(pk=inspection.pk)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the authority.
+    return (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "authority")
+        .get(pk=inspection.pk)
+    )
 
 
 def _check_state(inspection: Inspection, action: str) -> str | None:
@@ -422,10 +427,9 @@ def item_answer(*, actor, item: InspectionItem, result: str, note: str = "") -> 
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": ValidationError(_("情况说明不超过2000字。"), code="max_length")})
-    inspection = item.inspection
     with transaction.atomic():
-        item = InspectionItem.objects.select_for_update().get(pk=item.pk)
-        inspection = Inspection.objects.get(pk=item.inspection_id)
+        item = InspectionItem.objects.select_for_update(of=("self",)).select_related("inspection").get(pk=item.pk)
+        inspection = item.inspection
         _check_walker(actor, inspection)
         _check_state(inspection, A.ANSWER)
         if item.hazard_id and result != ItemResult.NON_COMPLIANT:
@@ -506,7 +510,7 @@ def item_to_hazard(
 
     with hazard_services._atomic_with_files() as written:
         inspection = _lock(item.inspection)
-        item = InspectionItem.objects.select_for_update().get(pk=item.pk)
+        item = InspectionItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
         if not (perms.can_walk(actor, inspection) or perms.is_member(actor, inspection)):
             raise PermissionDeniedError(_("只有本次检查的检查人员可以把检查发现转为隐患。"))
         _check_state(inspection, A.TO_HAZARD)
