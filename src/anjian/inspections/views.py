@@ -325,6 +325,13 @@ def inspection_step(request, pk, step):
 # --- the walk (phone-first) --------------------------------------------------------------------------------------
 
 
+RESULT_CHOICES = [
+    (ItemResult.COMPLIANT.value, ItemResult.COMPLIANT.label),
+    (ItemResult.NON_COMPLIANT.value, ItemResult.NON_COMPLIANT.label),
+    (ItemResult.NOT_APPLICABLE.value, ItemResult.NOT_APPLICABLE.label),
+]
+
+
 def _item_context(request, inspection, item, form=None, hazard_form=None, members=None):
     user = request.user
     can_hazard = (
@@ -333,14 +340,16 @@ def _item_context(request, inspection, item, form=None, hazard_form=None, member
         and _allowed(inspection, A.TO_HAZARD)
         and (perms.can_walk(user, inspection, members))
     )
+    bound = form is not None and form.is_bound
     return {
         "inspection": inspection,
         "item": item,
-        "form": form
-        or forms.AnswerForm(
-            prefix=f"i{item.pk}",
-            initial={"result": item.result if item.result != ItemResult.PENDING else None, "note": item.note},
-        ),
+        # The radios and the note are written out in _item.html (a form's widget templates cost most of the
+        # walk page's time at 120 items); a bound form with errors keeps what was typed.
+        "form": form,
+        "result_choices": RESULT_CHOICES,
+        "current_result": form.data.get(f"i{item.pk}-result") if bound else item.result,
+        "current_note": form.data.get(f"i{item.pk}-note", "") if bound else item.note,
         "hazard_form": hazard_form or (forms.ToHazardForm(prefix=f"h{item.pk}") if can_hazard else None),
         "can_grade": can_hazard and can_manage_hazard(user, inspection),
         "editable": _allowed(inspection, A.ANSWER),
