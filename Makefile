@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: setup run test lint bench bench-hazards bench-inspections migrate demo clean
+.PHONY: setup run test lint bench bench-hazards bench-inspections bench-patrols migrate demo clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ bench-hazards: setup
 bench-inspections: setup
 	mkdir -p var
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench_inspections.sqlite3} $(PY) bench/inspection_walk.py $(BENCH_ARGS)
+
+# Grid patrol coverage for a county of 20,000 enterprises (in var/bench_patrols.sqlite3 unless DATABASE_URL says otherwise).
+bench-patrols: setup
+	mkdir -p var
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench_patrols.sqlite3} $(PY) bench/patrol_coverage.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var
