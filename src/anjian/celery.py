@@ -21,3 +21,8 @@ def _schedule(sender, **kwargs):
         sender.signature("anjian.hazards.tasks.scan_deadlines"),
         name="hazard deadline scan",
     )
+    sender.add_periodic_task(
+        settings.ANJIAN_SCAN_INTERVAL_SECONDS,
+        sender.signature("anjian.enforcement.tasks.scan_reviews"),
+        name="rectification order review scan",
+    )

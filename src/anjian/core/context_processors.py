@@ -23,6 +23,14 @@ def navigation(request):
         if user.role != Role.ENTERPRISE_EMPLOYEE:
             label = _("检查台账") if not user.is_enterprise_user else _("检查与自查")
             items.append((label, reverse("inspections:list")))
+            items.append((_("执法文书"), reverse("enforcement:list")))
+        if user.role in (Role.BUREAU_LEADER, Role.BUREAU_OFFICER, Role.DEPARTMENT_OFFICER):
+            items.append((_("执法计划"), reverse("inspections:plans")))
+            items.append((_("双随机"), reverse("inspections:draws")))
+        if user.role in (Role.BUREAU_LEADER, Role.BUREAU_OFFICER, Role.TOWNSHIP_OFFICER):
+            items.append((_("网格巡查"), reverse("inspections:patrols")))
+        elif user.role == Role.GRID_OFFICER:
+            items.append((_("我的巡查"), reverse("inspections:patrols_mine")))
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         items.append((_("用户管理"), reverse("accounts:user_list")))
     if user.role == Role.AUDIT_ADMIN:

@@ -34,5 +34,12 @@ SPECTACULAR_SETTINGS = {
         "InspectionStateEnum": "anjian.inspections.choices.InspectionState",
         "ChecklistStateEnum": "anjian.inspections.choices.TemplateState",
         "InspectionKindEnum": "anjian.inspections.choices.InspectionKind",
+        "PlanStateEnum": "anjian.inspections.choices.PlanState",
+        "DocStateEnum": "anjian.enforcement.choices.DocState",
+        "CaseStateEnum": "anjian.enforcement.choices.CaseState",
+        "ServiceMethodEnum": "anjian.enforcement.choices.ServiceMethod",
+        "HearingOutcomeEnum": "anjian.enforcement.choices.HearingOutcome",
+        "ClockStatusEnum": "anjian.enforcement.choices.ClockStatus",
+        "EnterpriseStatusEnum": "anjian.enterprises.choices.EnterpriseStatus",
     },
 }

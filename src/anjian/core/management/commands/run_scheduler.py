@@ -5,11 +5,12 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from anjian.enforcement.scan import scan_reviews
 from anjian.hazards.scan import scan_deadlines
 
 
 class Command(BaseCommand):
-    help = "Run the hazard deadline scan every ANJIAN_SCAN_INTERVAL_SECONDS (no broker needed)."
+    help = "Run the hazard deadline scan and the enforcement review scan every ANJIAN_SCAN_INTERVAL_SECONDS."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one round and exit.")
@@ -21,6 +22,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"scan: {result.reminders} reminders, {result.newly_overdue} newly overdue")
             except Exception as exc:  # noqa: BLE001 — keep the scheduler alive; the next round retries
                 self.stderr.write(f"scan failed: {exc}")
+            try:
+                reviews = scan_reviews()
+                self.stdout.write(f"review scan: {reviews.reminders} reminders")
+            except Exception as exc:  # noqa: BLE001 — as above
+                self.stderr.write(f"review scan failed: {exc}")
             if once:
                 return
             time.sleep(settings.ANJIAN_SCAN_INTERVAL_SECONDS)
