@@ -7,6 +7,8 @@
 * The officer signs with their password; the enterprise's principal signs on the officer's phone with their
   own account; the second officer signs on a desktop: the record is archived with three valid signatures.
 * The ledger lists it, the enterprise file shows it, the hazard it produced points back to the inspection.
+* From its findings the officer drafts a 责令限期整改指令书, the leader signs it (it gets its number), the
+  officer records its service, and the PDF downloads.
 
 Screenshots go to ``test-artifacts/inspection-*.png``.
 
@@ -79,6 +81,7 @@ def credentials(world):
 
 
 def test_one_inspection_from_plan_to_signed_record(site, pages, world, tmp_path):
+    from django.utils import timezone
     from playwright.sync_api import expect
 
     from anjian.hazards.models import Hazard
@@ -175,6 +178,28 @@ def test_one_inspection_from_plan_to_signed_record(site, pages, world, tmp_path)
     desk.goto(site.url(f"/hazards/{hazard.pk}/"))
     expect(desk.locator("body")).to_contain_text(inspection.number)
     shot(desk, "6-ledger")
+
+    # 5. From the findings, a rectification order: drafted by the officer, signed by the leader (it gets its
+    #    number), served, and downloaded as PDF.
+    office = open_page("b1")
+    office.goto(site.url(f"/inspections/{inspection.pk}/"))
+    submit(office, office.get_by_test_id("draft-order"))
+    office.fill("input[name=deadline]", (timezone.localdate() + datetime.timedelta(days=10)).isoformat())
+    submit(office, office.locator("[data-testid=draft-form] button[type=submit]"))
+    document_url = office.url
+    desk.on("dialog", lambda dialog: dialog.accept())  # 确认签发该文书？
+    desk.goto(document_url)
+    submit(desk, desk.get_by_test_id("step-approve").locator("button[type=submit]"))
+    expect(desk.get_by_test_id("document-number")).to_contain_text("应急责改〔")
+    office.goto(document_url)
+    serve = office.get_by_test_id("step-serve")
+    serve.locator("select[name=serve-method]").select_option("direct")
+    serve.locator("input[name=serve-recipient]").fill("企业负责人")
+    submit(office, serve.locator("button[type=submit]"))
+    expect(office.get_by_test_id("service")).to_contain_text("直接送达")
+    shot(office, "7-order-served")
+    pdf = office.request.get(site.url(office.get_by_test_id("pdf-link").get_attribute("href")))
+    assert pdf.status == 200 and pdf.body()[:4] == b"%PDF"
 
     # Only the wrong password was an error (the 400 it answered, by design).
     found = [f"[{who}] {p}" for who, c in problems.items() for p in c.problems if "/sign/" not in p]

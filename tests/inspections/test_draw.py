@@ -192,10 +192,15 @@ def test_recused_officers_are_never_drawn_and_the_replay_keeps_the_recusal(world
     for e in targets[:3]:
         planning.recusal_create(actor=b3, user=b3, enterprise=e, reason="近亲属在该企业任职")
     d = draw(world, enterprise_count=len(targets), inspectors_per_inspection=3)
+    recused = {e.pk for e in targets[:3]}
     for inspection in d.inspections.all():
         ids = {m.user_id for m in inspection.members.all()}
-        assert (b3.pk in ids) == (inspection.enterprise_id not in {e.pk for e in targets[:3]})
-    assert d.filters["recused"] == {str(e.pk): [b3.pk] for e in targets[:3]}
+        if inspection.enterprise_id in recused:
+            assert b3.pk not in ids
+    # Whether b3 is drawn elsewhere depends on the seed and the ids (which differ between databases): the
+    # property is only that a recused officer is never drawn for that enterprise.
+    drawn = {i.enterprise_id for i in d.inspections.all()}
+    assert d.filters["recused"] == {str(pk): [b3.pk] for pk in recused & drawn}
     # Lifting the recusal afterwards does not change what the draw was.
     for r in planning.recusals_visible_to(world.user["leader"]):
         planning.recusal_delete(actor=world.user["leader"], recusal=r)

@@ -252,8 +252,16 @@ def _detail(request, inspection, bound=None, status=200):
         "failed": failed,
         "events": inspection.events.all(),
         "documents": documents,
+        "can_draft": _can_draft(request.user, inspection),
     }
     return render(request, "inspections/detail.html", context, status=status)
+
+
+def _can_draft(user, inspection) -> bool:
+    """Enforcement documents are drawn up from an authority's inspection that has ended, by its drafters."""
+    from anjian.enforcement.permissions import can_draft
+
+    return inspection.authority_id is not None and inspection.done and can_draft(user)
 
 
 def _documents(user, inspection) -> list:
