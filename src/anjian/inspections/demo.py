@@ -129,4 +129,69 @@ def seed(password: str, rng: random.Random) -> int:
     own = services.inspection_complete(actor=safety, inspection=own, summary="季度自查，未发现问题。")
     services.inspection_sign(actor=safety, inspection=own, password=password)
     count += 1
+    _planning(by_name, leader, zhifa)
+    _documents(done, leader, zhifa)
     return count
+
+
+def _planning(by_name, leader, zhifa) -> None:
+    """The bureau's approved plan for this year, and a published random draw of three 工贸 units."""
+    from anjian.inspections import planning
+
+    year = timezone.localdate().year
+    plan = planning.plan_create(actor=zhifa, year=year, title=f"海宁市应急管理局{year}年度监督检查计划")
+    planning.plan_set_targets(
+        actor=zhifa,
+        plan=plan,
+        targets=[
+            {"sector": "hazchem", "supervision_class": "", "planned": 12},
+            {"sector": "textile", "supervision_class": "", "planned": 20},
+            {"sector": "", "supervision_class": "A", "planned": 30},
+        ],
+    )
+    planning.plan_approve(actor=leader, plan=plan)
+    draw = planning.draw_create(
+        actor=zhifa,
+        title=f"{year}年第四季度工贸企业双随机抽查",
+        filters={"sectors": ["textile", "machinery"]},
+        enterprise_count=3,
+        planned_date=timezone.localdate() + datetime.timedelta(days=7),
+        seed="haining-demo-2026",
+    )
+    planning.draw_publish(actor=leader, draw=draw)
+
+
+def _documents(inspection, leader, zhifa) -> None:
+    """From A's signed inspection: a 责令限期整改指令书 signed by the leader and served, its review due in three
+    days (the review scan reminds), and a penalty case opened on it with one proposed fine."""
+    from anjian.enforcement import services as enforcement
+
+    today = timezone.localdate()
+    order = enforcement.rectification_order_draft(
+        actor=zhifa, inspection=inspection, deadline=today + datetime.timedelta(days=3)
+    )
+    order = enforcement.document_approve(actor=leader, document=order)
+    enforcement.document_serve(
+        actor=zhifa,
+        document=order,
+        served_at=timezone.now(),
+        method="direct",
+        recipient=inspection.enterprise.principal_name or "企业负责人",
+    )
+    case = enforcement.case_open(
+        actor=zhifa,
+        enterprise=inspection.enterprise,
+        cause="未按规定对从业人员进行安全生产教育和培训",
+        facts="两名新入职员工未经安全生产教育和培训即上岗作业。",
+        source_inspection=inspection,
+    )
+    enforcement.item_add(
+        actor=zhifa,
+        case=case,
+        data={
+            "violation_code": "aqf2021.97.3",
+            "party": "unit",
+            "party_name": inspection.enterprise.name,
+            "amount": 20000,
+        },
+    )
