@@ -1,6 +1,8 @@
 """The cross-tenant sweep: every list and detail endpoint and page, for users of two enterprises,
 two townships, two grids, two counties and a department, shows each only their own."""
 
+import datetime
+
 import pytest
 
 from anjian.core.models import Authority, Grid, Region
@@ -204,3 +206,81 @@ def test_inspection_list_detail_and_pages_follow_scope(world, key):
     page = client.get("/inspections/").content.decode()
     for inspection in inspections.values():
         assert (f"/inspections/{inspection.pk}/" in page) == (inspection.pk in expected)
+
+
+@pytest.fixture
+def enforcement_world(world):
+    """Both counties with what the planning and enforcement endpoints list: credentials, recusals, plans,
+    draws, an ended inspection, a rectification order and a penalty case each."""
+    from anjian.accounts import services as account_services
+    from anjian.accounts.roles import Role
+    from anjian.enforcement import services as enforcement
+    from anjian.inspections import planning
+    from anjian.inspections import services as inspection_services
+    from anjian.inspections.choices import ItemResult
+    from anjian.inspections.models import ChecklistTemplate
+    from tests.conftest import PASSWORD, SYSTEM
+    from tests.inspections.conftest import credential, today
+
+    world.user["b2x"] = account_services.user_create(
+        actor=SYSTEM,
+        username="b2x",
+        password=PASSWORD,
+        full_name="b2x",
+        role=Role.BUREAU_OFFICER,
+        authority=world.bureau2,
+    )
+    for n, key in enumerate(("b1", "leader", "b2", "b2x"), start=1):
+        credential(world.user[key], f"SC-{n}")
+    for officer, team, enterprise in (("b1", ("b1", "leader"), world.e1), ("b2", ("b2", "b2x"), world.e3)):
+        actor = world.user[officer]
+        planning.plan_create(actor=actor, year=today().year, title=f"{officer}计划")
+        other = world.user[team[1]]
+        planning.draw_create(
+            actor=actor, title=f"{officer}抽查", filters={}, enterprise_count=1, seed=f"seed-{officer}"
+        )
+        template = ChecklistTemplate.objects.get(authority__isnull=True, code="general")
+        inspection = inspection_services.inspection_plan(
+            actor=actor, enterprise=enterprise, kind="routine", template=template, members=[other]
+        )
+        inspection_services.inspection_start(actor=actor, inspection=inspection)
+        for n, item in enumerate(inspection.items.all()):
+            inspection_services.item_answer(
+                actor=actor, item=item, result=ItemResult.NON_COMPLIANT if n == 0 else ItemResult.COMPLIANT
+            )
+        inspection = inspection_services.inspection_complete(actor=actor, inspection=inspection)
+        enforcement.rectification_order_draft(
+            actor=actor, inspection=inspection, deadline=today() + datetime.timedelta(days=10)
+        )
+        enforcement.case_open(actor=actor, enterprise=enterprise, cause="测试立案", source_inspection=inspection)
+        planning.recusal_create(actor=actor, user=actor, enterprise=enterprise, reason="测试")
+    return world
+
+
+NEW_LISTS = [
+    "/api/inspections/",
+    "/api/checklist-templates/",
+    "/api/enforcement-plans/",
+    "/api/draws/",
+    "/api/credentials/",
+    "/api/recusals/",
+    "/api/enforcement-documents/",
+    "/api/penalty-cases/",
+]
+
+
+@pytest.mark.parametrize("pair", [("e1", "e2"), ("t1", "t2"), ("g1", "g2"), ("b1", "b2"), ("d1", "b2")])
+@pytest.mark.parametrize("url", NEW_LISTS)
+def test_inspection_and_enforcement_lists_never_cross_tenants(enforcement_world, pair, url):
+    """What one of a pair lists, and the other does not, answers 404 to the other (detail pages too)."""
+    w = enforcement_world
+    a, b = (w.client(k) for k in pair)
+    seen_a, seen_b = _ids(a, url), _ids(b, url)
+    for obj_id in seen_a:
+        assert a.get(f"{url}{obj_id}/").status_code == 200
+    for obj_id in seen_a - seen_b:
+        assert b.get(f"{url}{obj_id}/").status_code == 404
+    for obj_id in seen_b - seen_a:
+        assert a.get(f"{url}{obj_id}/").status_code == 404
+    if pair == ("b1", "b2") and url != "/api/checklist-templates/":
+        assert seen_a and seen_b and not seen_a & seen_b  # each county has its own, and sees only its own
