@@ -49,3 +49,9 @@ ANJIAN_BASE_URL = env_str("ANJIAN_BASE_URL", "http://127.0.0.1:8000")
 ANJIAN_MISSED_LOOKBACK_DAYS = env_int("ANJIAN_MISSED_LOOKBACK_DAYS", MISSED_LOOKBACK_DAYS.value)
 if ANJIAN_MISSED_LOOKBACK_DAYS < 1:
     raise ImproperlyConfigured("ANJIAN_MISSED_LOOKBACK_DAYS must be at least 1.")
+
+# 陈述、申辩 period in working days; empty = the rule's default (anjian.rules.procedure "statement_period", UNVERIFIED).
+_statement = env_str("ANJIAN_STATEMENT_PERIOD_DAYS", "")
+if _statement and (not _statement.isdigit() or not 1 <= int(_statement) <= 30):
+    raise ImproperlyConfigured("ANJIAN_STATEMENT_PERIOD_DAYS must be a number of working days from 1 to 30.")
+ANJIAN_STATEMENT_PERIOD_DAYS = int(_statement) if _statement else None
