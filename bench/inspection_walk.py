@@ -363,7 +363,7 @@ def create_background(count: int, teams: dict, out=print) -> None:
                 _eid, region_code, _a, _p, _c, team, kind, template, titems, created, planned, state = spec
                 for n, user in enumerate(team):
                     members.append(InspectionMember(inspection=insp, user=user, role="lead" if n == 0 else "inspector",
-                                                    credential_number=numbers[user.pk]))
+                                                    credential_number=numbers[user.pk], name=user.display_name))
                 events.append(InspectionEvent(inspection=insp, action="plan", actor=team[0],
                                               actor_name=team[0].display_name, at=created,
                                               data={"kind": kind, "template": f"{template.code} v{template.version}",

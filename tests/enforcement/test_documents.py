@@ -340,3 +340,42 @@ def test_every_type_matches_the_pdf_contract(team):
         assert set(built["body"]) == set(sample["body"]), document.doc_type
         assert set(built["enterprise"]) == set(sample["enterprise"])
         assert built["draft"] == (document.state == DocState.DRAFT) and (built["number"] == "") == built["draft"]
+
+
+# --- found in review -------------------------------------------------------------------------------------------
+
+
+def test_documents_come_only_from_the_authoritys_own_inspections(team):
+    inspection = finished_inspection(team, enterprise=team.e2)  # the bureau's inspection of a construction unit
+    with pytest.raises(PermissionDeniedError):  # 住建局 sees it, but it is not theirs to document
+        services.inspection_record_draft(actor=team.user["d1"], inspection=inspection)
+    assert services.inspection_record_draft(actor=team.user["b1"], inspection=inspection).state == DocState.DRAFT
+
+
+def test_an_order_is_executed_only_through_its_review(team):
+    order = served_order(team)
+    with pytest.raises(ConflictError) as exc:
+        services.document_execute(actor=team.user["b1"], document=order)
+    assert exc.value.code == "review_required"
+
+
+def test_dates_out_of_any_sensible_range_are_field_errors(team):
+    order = services.document_approve(
+        actor=team.user["leader"],
+        document=services.rectification_order_draft(
+            actor=team.user["b1"], inspection=finished_inspection(team),
+            deadline=today() + datetime.timedelta(days=5)),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.document_serve(actor=team.user["b1"], document=order, served_at="0001-01-01T00:00:00",
+                                method="direct", recipient="王伟")
+    assert "served_at" in exc.value.error_dict
+
+
+def test_non_numeric_and_huge_ids_answer_404(team):
+    client = team.client("b1")
+    for url in ("/api/enforcement-documents/abc/", "/api/enforcement-documents/abc/approve/",
+                "/api/penalty-cases/abc/clocks/", "/api/inspections/abc/", "/api/inspections/99999999999999999999/",
+                "/api/draws/abc/", "/api/checklist-templates/x/"):
+        response = client.post(url) if url.endswith("approve/") else client.get(url)
+        assert response.status_code == 404, url

@@ -351,3 +351,27 @@ def test_plan_api(world):
     assert r.status_code == 409 and r.json()["code"] == "plan_approved"
     assert [p["id"] for p in client.get("/api/enforcement-plans/").json()["results"]] == [pid]
     assert world.client("b2").get("/api/enforcement-plans/").json()["results"] == []
+
+
+# --- found in review -------------------------------------------------------------------------------------------
+
+
+def test_the_bureau_leader_keeps_credentials_and_recusals_of_departments_and_townships(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from anjian.inspections import planning
+
+    today = timezone.localdate()
+    leader = world.user["leader"]
+    for key in ("d1", "t1"):
+        planning.credential_create(actor=leader, user=world.user[key], number=f"R-{key}", issuer="浙江省人民政府",
+                                   valid_from=today, valid_until=today + datetime.timedelta(days=30))
+        recusal = planning.recusal_create(actor=world.user[key], user=world.user[key], enterprise=world.e2
+                                          if key == "d1" else world.e1, reason="亲属")
+        planning.recusal_delete(actor=leader, recusal=recusal)
+    assert {c.user.username for c in planning.credentials_visible_to(leader)} >= {"d1", "t1"}
+    with pytest.raises(Exception):  # noqa: B017 — another county's leader does not
+        planning.credential_create(actor=world.user["b2"], user=world.user["t2"], number="R-x", issuer="x",
+                                   valid_from=today, valid_until=today)

@@ -327,3 +327,87 @@ def test_earlier_inspections_show_who_signed_when_a_hazard_is_found_later(team):
     assert [s.name for s in earlier[0].signatures.all()] == ["b1"]
     assert not list(earlier_inspections(w.e2.pk, hazard.found_at, 90))
     assert Hazard.objects.count() == 1
+
+
+# --- found in review -------------------------------------------------------------------------------------------
+
+
+def test_a_covert_visit_cannot_turn_findings_into_hazards_before_it_ends(team):
+    w = team
+    inspection = services.inspection_start(actor=w.user["b1"], inspection=plan(w, kind="covert"))
+    item = inspection.items.order_by("position").first()
+    services.item_answer(actor=w.user["b1"], item=item, result="non_compliant", note="x")
+    with pytest.raises(ConflictError) as exc:
+        services.item_to_hazard(actor=w.user["b1"], item=item)
+    assert exc.value.code == "hidden_inspection"
+    assert not Hazard.objects.exists() and not Notification.objects.filter(recipient__enterprise=w.e1).exists()
+    for other in inspection.items.exclude(pk=item.pk):
+        services.item_answer(actor=w.user["b1"], item=other, result="compliant")
+    services.inspection_complete(actor=w.user["b1"], inspection=inspection)
+    assert services.item_to_hazard(actor=w.user["b1"], item=item).state == "reported"
+
+
+def test_renaming_the_enterprise_later_does_not_break_the_signatures(team):
+    from anjian.enterprises import services as enterprise_services
+
+    w = team
+    inspection = walk(w, plan(w))
+    services.inspection_sign(actor=w.user["b1"], inspection=inspection, password=PASSWORD)
+    enterprise_services.enterprise_update(actor=w.user["b1"], enterprise=w.e1, data={"name": "企业1（更名）"})
+    w.user["leader"].full_name = "新名字"
+    w.user["leader"].save()
+    report = services.integrity(inspection)
+    assert report["record_intact"] is True and report["signatures"][0]["valid"] is True
+    services.inspection_sign(actor=w.user["leader"], inspection=inspection, password=PASSWORD)
+
+
+def test_a_non_finite_position_is_a_field_error(team):
+    w = team
+    with pytest.raises(ValidationError) as exc:
+        services.inspection_start(actor=w.user["b1"], inspection=plan(w), latitude="NaN", longitude="Infinity")
+    assert set(exc.value.error_dict) == {"latitude", "longitude"}
+
+
+def test_a_refusal_on_a_patrol_is_reported_to_the_regions_bureau_leaders(world):
+    patrol = walk(world, plan(world, kind="grid_patrol", actor="g1", members=()), actor="g1")
+    services.inspection_refuse(actor=world.user["g1"], inspection=patrol, representative_name="王五", reason="不认可")
+    assert Notification.objects.filter(recipient=world.user["leader"], kind="inspection.refused").exists()
+
+
+def test_team_and_partners_must_hold_the_enterprise(team):
+    from anjian.accounts import services as account_services
+    from anjian.accounts.roles import Role
+    from tests.conftest import SYSTEM
+
+    w = team
+    outsider = account_services.user_create(actor=SYSTEM, username="x2", password=PASSWORD, full_name="平湖专家",
+                                            role=Role.EXPERT, authority=w.bureau2)
+    with pytest.raises(ValidationError):
+        services.inspection_plan(actor=w.user["b1"], enterprise=w.e1, kind="routine", template=shipped(),
+                                 members=[w.user["leader"], outsider])
+    with pytest.raises(ValidationError) as exc:
+        plan(w, partners=[w.dept])
+    assert exc.value.error_dict["partners"][0].code == "not_joint"
+    with pytest.raises(ValidationError) as exc:
+        plan(w, kind="joint", partners=[w.bureau2])
+    assert exc.value.error_dict["partners"][0].code == "partner_out_of_scope"
+    assert plan(w, kind="joint", partners=[w.dept]).partners.get() == w.dept
+
+
+def test_a_rejected_report_no_longer_counts_as_found(team):
+    from anjian.hazards import services as hazard_services
+
+    w = team
+    inspection = walk(w, plan(w))
+    hazard = services.item_to_hazard(actor=w.user["b1"], item=inspection.items.get(result="non_compliant"))
+    hazard_services.hazard_reject(actor=w.user["e1m"], hazard=hazard, reason="已当场整改")
+    inspection.refresh_from_db()
+    assert inspection.hazards_found == 0
+
+
+def test_who_may_not_sign_is_told_so_before_any_password_check(team):
+    w = team
+    inspection = walk(w, plan(w))
+    with pytest.raises(PermissionDeniedError):
+        services.inspection_sign(actor=w.user["e1w"], inspection=inspection, username="leader", password="wrong")
+    assert not LoginFailure.objects.exists()

@@ -183,6 +183,7 @@ def _step(request_class, summary, response=s.DocumentSerializer):
 
 
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     filterset_class = DocumentFilter
     serializer_class = s.DocumentSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -282,6 +283,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     filterset_class = CaseFilter
     serializer_class = s.CaseSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -349,7 +351,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                    parameters=[OpenApiParameter("item_id", int, OpenApiParameter.PATH)])
     @extend_schema(methods=["delete"], responses={204: None}, summary="删除处罚项",
                    parameters=[OpenApiParameter("item_id", int, OpenApiParameter.PATH)])
-    @action(detail=True, methods=["patch", "delete"], url_path=r"items/(?P<item_id>\d+)")
+    @action(detail=True, methods=["patch", "delete"], url_path=r"items/(?P<item_id>[0-9]{1,18})")
     def item(self, request, pk=None, item_id=None):
         item = get_object_or_404(PenaltyItem, pk=item_id, case=self._case(pk))
         if request.method == "DELETE":

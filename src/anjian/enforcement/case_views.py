@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.errors import ServiceError
@@ -278,15 +279,15 @@ def violation_info(request):
 
 
 DONE = {
-    "update": _("案情已保存。"),
-    "statement": _("陈述、申辩已记录。"),
-    "waive": _("已记录当事人放弃权利。"),
-    "hearing_request": _("已记录听证申请。"),
-    "hearing_schedule": _("已记录听证通知。"),
-    "hearing_hold": _("已记录听证结果。"),
-    "pay": _("已记录罚款缴纳。"),
-    "execute": _("已记为执行完毕。"),
-    "close": _("案件已结案。"),
+    "update": _lazy("案情已保存。"),
+    "statement": _lazy("陈述、申辩已记录。"),
+    "waive": _lazy("已记录当事人放弃权利。"),
+    "hearing_request": _lazy("已记录听证申请。"),
+    "hearing_schedule": _lazy("已记录听证通知。"),
+    "hearing_hold": _lazy("已记录听证结果。"),
+    "pay": _lazy("已记录罚款缴纳。"),
+    "execute": _lazy("已记为执行完毕。"),
+    "close": _lazy("案件已结案。"),
 }
 
 

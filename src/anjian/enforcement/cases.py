@@ -51,7 +51,7 @@ def case_url(case: PenaltyCase) -> str:
 
 
 def lock_case(case: PenaltyCase) -> PenaltyCase:
-    return PenaltyCase.objects.select_for_update().select_related("authority", "enterprise").get(pk=case.pk)
+    return PenaltyCase.objects.select_for_update(of=("self",)).select_related("authority", "enterprise").get(pk=case.pk)
 
 
 def check_case_step(case: PenaltyCase, action: str) -> str | None:

@@ -62,6 +62,10 @@ def text(value, field: str, errors: Errors, *, required: str = "", max_length: i
     return value
 
 
+# Years a case's dates may fall in.
+YEARS = (2000, 2100)
+
+
 def date(value, field: str, errors: Errors, *, required: str = "") -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -72,10 +76,14 @@ def date(value, field: str, errors: Errors, *, required: str = "") -> datetime.d
             errors.add(field, required, "required")
         return None
     try:
-        return datetime.date.fromisoformat(str(value))
+        day = datetime.date.fromisoformat(str(value))
     except ValueError:
         errors.add(field, _("日期格式不正确（YYYY-MM-DD）。"), "invalid")
         return None
+    if not YEARS[0] <= day.year <= YEARS[1]:  # the clocks cannot count from year 1 or to year 9999
+        errors.add(field, _("日期超出合理范围（{a}–{b}年）。").format(a=YEARS[0], b=YEARS[1]), "out_of_range")
+        return None
+    return day
 
 
 def integer(value, field: str, errors: Errors, *, required: str = "", low: int = 0, high: int | None = None):

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from anjian.core import notify
 from anjian.core.errors import ConflictError, PermissionDeniedError
@@ -44,7 +45,7 @@ def document_url(document: EnforcementDocument) -> str:
 
 def _lock(document: EnforcementDocument) -> EnforcementDocument:
     return (
-        EnforcementDocument.objects.select_for_update()
+        EnforcementDocument.objects.select_for_update(of=("self",))
         .select_related("authority", "authority__region", "enterprise")
         .get(pk=document.pk)
     )
@@ -97,10 +98,10 @@ def _message(document, kind: str, title: str, body: str = "") -> notify.Message:
 
 # The one-live-document rules (partial unique constraints), by the type they guard.
 _ONE_LIVE = {
-    DocType.INSPECTION_RECORD: ("record_exists", _("该检查已有现场检查记录。")),
-    DocType.REVIEW_OPINION: ("review_exists", _("该指令书已有整改复查意见书。")),
-    DocType.PENALTY_NOTICE: ("document_exists", _("该案件已有行政处罚告知书（草稿或已签发）。")),
-    DocType.PENALTY_DECISION: ("document_exists", _("该案件已有行政处罚决定书（草稿或已签发）。")),
+    DocType.INSPECTION_RECORD: ("record_exists", _lazy("该检查已有现场检查记录。")),
+    DocType.REVIEW_OPINION: ("review_exists", _lazy("该指令书已有整改复查意见书。")),
+    DocType.PENALTY_NOTICE: ("document_exists", _lazy("该案件已有行政处罚告知书（草稿或已签发）。")),
+    DocType.PENALTY_DECISION: ("document_exists", _lazy("该案件已有行政处罚决定书（草稿或已签发）。")),
 }
 
 
@@ -237,7 +238,9 @@ def document_serve(*, actor, document: EnforcementDocument, served_at, method: s
             served_at = None
     if isinstance(served_at, datetime.date) and not isinstance(served_at, datetime.datetime):
         served_at = datetime.datetime.combine(served_at, datetime.time(9))
-    if not isinstance(served_at, datetime.datetime):
+    if isinstance(served_at, datetime.datetime) and not c.YEARS[0] <= served_at.year <= c.YEARS[1]:
+        errors.add("served_at", _("送达时间不正确。"), "out_of_range")
+    elif not isinstance(served_at, datetime.datetime):
         errors.add("served_at", _("请填写送达时间。"), "required")
     else:
         if timezone.is_naive(served_at):
@@ -296,6 +299,9 @@ def document_execute(*, actor, document: EnforcementDocument, note: str = "") ->
         document = _lock(document)
         _check_issuer(actor, document)
         target = check_state(document, A.EXECUTE)
+        if document.doc_type == DocType.RECTIFICATION_ORDER:
+            # An order is done when its review (复查) finds it done: serving a passed review executes it.
+            raise ConflictError(_("责令限期整改指令书须经整改复查意见书复查合格后执行完毕。"), code="review_required")
         _move(document, actor, A.EXECUTE, target, reason=(note or "").strip())
     return document
 

@@ -86,10 +86,19 @@ def inspection_findings(inspection) -> list[dict]:
 def source_inspection(actor, inspection) -> None:
     if not inspections_visible_to(actor).filter(pk=inspection.pk).exists():
         raise PermissionDeniedError(_("该检查不在您的管辖范围内。"))
+    if not perms.is_system(actor) and not inspection_belongs_to(actor, inspection):
+        # Documents are the acts of the authority that inspected (or took part in a joint inspection).
+        raise PermissionDeniedError(_("只能依据本机关开展（或参加联合检查）的检查制作文书。"))
     if inspection.state not in DONE_STATES:
         raise ConflictError(
             _("检查尚未结束，不能据此制作文书。"), code="inspection_not_done", extra={"current_state": inspection.state}
         )
+
+
+def inspection_belongs_to(actor, inspection) -> bool:
+    if inspection.authority_id is None:
+        return False
+    return inspection.authority_id == actor.authority_id or inspection.partners.filter(pk=actor.authority_id).exists()
 
 
 def check_record_intact(inspection) -> None:
@@ -331,6 +340,8 @@ def coercive_measures_draft(*, actor, measure, reason, items, start_date, period
         errors.add("items", _("请列出查封、扣押的场所、设施或者财物。"), "required")
     code = "seizure_period"
     if extends is not None:
+        if not perms.is_system(actor) and extends.authority_id != actor.authority_id:
+            raise PermissionDeniedError(_("只能延长本机关作出的查封、扣押。"))
         if extends.doc_type != DocType.COERCIVE_MEASURES or extends.state != DocState.SERVED:
             raise ConflictError(_("只能延长已送达、尚未解除的查封、扣押。"), code="invalid_transition",
                                 extra={"current_state": extends.state})

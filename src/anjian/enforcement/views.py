@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.errors import ServiceError
@@ -408,7 +409,10 @@ def _steps(request, document, bound=None) -> dict:
     candidates = {
         "approve": perms.can_approve(user, document) and _allowed(document, DocAction.APPROVE),
         "serve": issuer and _allowed(document, DocAction.SERVE),
-        "execute": issuer and _allowed(document, DocAction.EXECUTE),
+        # An order is executed by serving a passed review, not by hand.
+        "execute": issuer
+        and _allowed(document, DocAction.EXECUTE)
+        and document.doc_type != DocType.RECTIFICATION_ORDER,
         "close": issuer and _allowed(document, DocAction.CLOSE),
         "withdraw": perms.can_withdraw(user, document) and _allowed(document, DocAction.WITHDRAW),
         "void": perms.can_void(user, document) and _allowed(document, DocAction.VOID),
@@ -492,12 +496,12 @@ def document_detail(request, pk):
 
 
 DONE = {
-    "approve": _("文书已签发。"),
-    "serve": _("已记录送达。"),
-    "execute": _("已记为执行完毕。"),
-    "close": _("文书已终结。"),
-    "withdraw": _("草稿已撤回。"),
-    "void": _("文书已作废。"),
+    "approve": _lazy("文书已签发。"),
+    "serve": _lazy("已记录送达。"),
+    "execute": _lazy("已记为执行完毕。"),
+    "close": _lazy("文书已终结。"),
+    "withdraw": _lazy("草稿已撤回。"),
+    "void": _lazy("文书已作废。"),
 }
 
 

@@ -241,7 +241,10 @@ def _clean_report(actor, enterprise: Enterprise | None, data: dict[str, Any]) ->
             out[field] = None
             continue
         try:
-            number = Decimal(str(value)).quantize(Decimal("0.000001"))
+            number = Decimal(str(value))
+            if not number.is_finite():  # "NaN", "Infinity": no position
+                raise ValueError(value)
+            number = number.quantize(Decimal("0.000001"))
         except (InvalidOperation, ValueError):
             err(field, _("坐标须为数字。"), "invalid")
             continue
@@ -404,6 +407,15 @@ def hazard_confirm(
     return hazard
 
 
+def _uncount_from_inspection(hazard: Hazard) -> None:
+    """A rejected report no longer counts among the hazards its inspection found."""
+    from django.db.models import F
+
+    from anjian.inspections.models import Inspection
+
+    Inspection.objects.filter(items__hazard=hazard, hazards_found__gt=0).update(hazards_found=F("hazards_found") - 1)
+
+
 def hazard_reject(*, actor, hazard: Hazard, reason: str) -> Hazard:
     _visible(actor, hazard)
     if not perms.can_manage(actor, hazard):
@@ -415,6 +427,7 @@ def hazard_reject(*, actor, hazard: Hazard, reason: str) -> Hazard:
         hazard.reject_reason = reason
         _move(hazard, actor, Action.REJECT, target, reason=reason, fields=("reject_reason",))
         rollups.bump_gauge(hazard, reported=-1)
+        _uncount_from_inspection(hazard)
         if hazard.found_by_id and hazard.found_by_id != getattr(actor, "pk", None):
             _after_commit_notify(
                 [hazard.found_by_id], _message(hazard, "hazard.rejected", _("您上报的隐患被认定为不属于隐患"), reason)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.accounts.roles import ENTERPRISE_ROLES, ENTERPRISE_SELF_EDITORS, Role
@@ -262,18 +263,18 @@ def _run(name, user, hazard, data):
 
 
 DONE = {
-    "confirm": _("隐患已确认。"),
-    "reject": _("已认定不属于隐患。"),
-    "plan": _("整改方案已保存。"),
-    "start": _("已开始整改。"),
-    "control": _("已转入临时管控。"),
-    "checkin": _("管控检查已记录。"),
-    "resume": _("已恢复整改。"),
-    "verify": _("隐患已验收闭环。"),
-    "return": _("已退回整改。"),
-    "extension": _("延期申请已提交。"),
-    "decide": _("延期申请已审批。"),
-    "listing": _("已挂牌督办。"),
+    "confirm": _lazy("隐患已确认。"),
+    "reject": _lazy("已认定不属于隐患。"),
+    "plan": _lazy("整改方案已保存。"),
+    "start": _lazy("已开始整改。"),
+    "control": _lazy("已转入临时管控。"),
+    "checkin": _lazy("管控检查已记录。"),
+    "resume": _lazy("已恢复整改。"),
+    "verify": _lazy("隐患已验收闭环。"),
+    "return": _lazy("已退回整改。"),
+    "extension": _lazy("延期申请已提交。"),
+    "decide": _lazy("延期申请已审批。"),
+    "listing": _lazy("已挂牌督办。"),
 }
 
 

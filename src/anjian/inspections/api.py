@@ -60,6 +60,7 @@ def _field_error(field: str, message: str, code: str = "not_found"):
 class InspectionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     filterset_class = InspectionFilter
     parser_classes = PARSERS
     serializer_class = s.InspectionSerializer
@@ -96,9 +97,10 @@ class InspectionViewSet(
 
     def list(self, request, *args, **kwargs):
         qs = self.filter_queryset(self.get_queryset())
-        rows = self.paginate_queryset(qs.values(*LIST_COLUMNS, enterprise_name=F("enterprise__name")))
+        rows = self.paginate_queryset(qs.values(*LIST_COLUMNS, current_name=F("enterprise__name")))
         for row in rows:
             row["number"] = f"JC{row['id']:08d}"
+            row["enterprise_name"] = row.pop("current_name")
         return self.get_paginated_response(s.InspectionListSerializer(rows, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -143,7 +145,7 @@ class InspectionViewSet(
         summary="记录一项检查结果",
         parameters=[OpenApiParameter("item_id", int, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["post", "patch"], url_path=r"items/(?P<item_id>\d+)")
+    @action(detail=True, methods=["post", "patch"], url_path=r"items/(?P<item_id>[0-9]{1,18})")
     def item(self, request, pk=None, item_id=None):
         item = services.item_answer(
             actor=request.user, item=self._item(pk, item_id), **self._input(s.InspectionAnswerInput)
@@ -156,7 +158,7 @@ class InspectionViewSet(
         summary="检查项照片",
         parameters=[OpenApiParameter("item_id", int, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)/photos")
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[0-9]{1,18})/photos")
     def item_photos(self, request, pk=None, item_id=None):
         item = self._item(pk, item_id)
         services.item_add_photos(actor=request.user, item=item, photos=self._input(s.InspectionPhotosInput)["photos"])
@@ -170,7 +172,7 @@ class InspectionViewSet(
         summary="不符合项转为隐患",
         parameters=[OpenApiParameter("item_id", int, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)/hazard")
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[0-9]{1,18})/hazard")
     def item_hazard(self, request, pk=None, item_id=None):
         item = self._item(pk, item_id)
         services.item_to_hazard(actor=request.user, item=item, **self._input(s.InspectionToHazardInput))
@@ -182,7 +184,7 @@ class InspectionViewSet(
         summary="照片文件",
         parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>[0-9]{1,18})")
     def photo(self, request, pk=None, photo_id=None):
         photo = get_object_or_404(InspectionPhoto, pk=photo_id, item__inspection=self._inspection(pk))
         try:
@@ -248,6 +250,7 @@ class InspectionViewSet(
     retrieve=extend_schema(summary="检查表及其检查项"),
 )
 class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     serializer_class = s.ChecklistSerializer
 
     def get_serializer_class(self):
@@ -313,7 +316,7 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         summary="修改或删除检查项",
         parameters=[OpenApiParameter("item_id", int, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["patch", "delete"], url_path=r"items/(?P<item_id>\d+)")
+    @action(detail=True, methods=["patch", "delete"], url_path=r"items/(?P<item_id>[0-9]{1,18})")
     def item(self, request, pk=None, item_id=None):
         item = get_object_or_404(ChecklistTemplateItem, pk=item_id, template=self.get_object())
         if request.method == "DELETE":

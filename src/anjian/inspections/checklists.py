@@ -4,7 +4,7 @@ edited as drafts and frozen when published. Every write is audited; views and th
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from anjian.rules import major_hazard
 
 # Who may copy and edit their authority's templates.
 TEMPLATE_EDITORS = frozenset({Role.BUREAU_LEADER, Role.BUREAU_OFFICER, Role.DEPARTMENT_OFFICER})
+MAX_POSITION = 10_000
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
@@ -76,15 +77,20 @@ def templates_visible_to(user) -> QuerySet[ChecklistTemplate]:
         return ChecklistTemplate.objects.none()
     prefix = user.authority.region.prefix
     above = sorted({prefix[:n] for n in (2, 4, 6, 9, 12) if len(prefix) >= n})
+    # Drafts are their own authority's work in progress; the lists of the authorities above serve once published.
     return ChecklistTemplate.objects.filter(
-        Q(authority__isnull=True) | Q(authority=user.authority) | Q(authority__region__prefix__in=above)
+        Q(authority__isnull=True)
+        | Q(authority=user.authority)
+        | Q(authority__region__prefix__in=above, state__in=[TemplateState.PUBLISHED, TemplateState.RETIRED])
     )
 
 
 def usable_for(user, enterprise) -> QuerySet[ChecklistTemplate]:
     """Published templates the user may walk at ``enterprise`` (all-sector templates and those of its sectors)."""
     sectors = set(enterprise.sector_codes)
-    qs = templates_visible_to(user).filter(state=TemplateState.PUBLISHED).prefetch_related(None)
+    qs = templates_visible_to(user).filter(state=TemplateState.PUBLISHED)
+    if user.is_authority_user:  # officers inspect with the authority lists, not the enterprise's self-check
+        qs = qs.filter(audience=Audience.AUTHORITY)
     ids = [t.pk for t in qs if not t.sectors or sectors & set(t.sectors)]
     return ChecklistTemplate.objects.filter(pk__in=ids).order_by("code", "-version")
 
@@ -134,6 +140,13 @@ def template_copy(*, actor, template: ChecklistTemplate, code: str = "", title: 
         message = _("代码须为小写字母开头的字母、数字或下划线。")
         raise ValidationError({"code": ValidationError(message, code="invalid")})
     title = (title or _("{}（本局版）").format(template.title)).strip()[:200]
+    try:
+        return _copy(actor, template, code, title)
+    except IntegrityError:  # two copies under one code at the same moment: the later one asks to try again
+        raise ConflictError(_("该代码的检查表刚被他人创建，请重试或换一个代码。"), code="template_exists") from None
+
+
+def _copy(actor, template: ChecklistTemplate, code: str, title: str) -> ChecklistTemplate:
     with transaction.atomic():
         last = ChecklistTemplate.objects.filter(authority=actor.authority, code=code).aggregate(v=Max("version"))["v"]
         copy = ChecklistTemplate.objects.create(
@@ -238,13 +251,13 @@ def item_update(*, actor, item: ChecklistTemplateItem, data: dict) -> ChecklistT
     with transaction.atomic():
         t = _draft(actor, item.template)
         item = ChecklistTemplateItem.objects.get(pk=item.pk, template=t)
-        before = {f: getattr(item, f) for f in ("section", "requirement", "basis", "criterion_code")}
+        before = {f: getattr(item, f) for f in ("section", "requirement", "basis", "criterion_code", "position")}
         clean = _clean_item(t, data, item)
         for field, value in clean.items():
             setattr(item, field, value)
         if "position" in data:
             try:
-                item.position = max(1, int(data["position"]))
+                item.position = min(max(1, int(data["position"])), MAX_POSITION)
             except (TypeError, ValueError):
                 raise ValidationError({"position": ValidationError(_("序号须为正整数。"), code="invalid")}) from None
         item.save()

@@ -79,7 +79,10 @@ class PhotosForm(BootstrapForm):
 
 class ToHazardForm(BootstrapForm):
     category = forms.ChoiceField(label=_("隐患类别"), choices=HazardCategory.choices, initial=HazardCategory.MANAGEMENT)
-    location = forms.CharField(label=_("隐患部位"), required=False, max_length=200)
+    location = forms.CharField(
+        label=_("隐患部位"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("不填则用检查项所在分组")}),
+    )
     grade = forms.ChoiceField(
         label=_("当场定级"), required=False, choices=[("", _("暂不定级（由企业确认）")), *HazardGrade.choices]
     )
@@ -138,4 +141,4 @@ class TemplateItemForm(BootstrapForm):
     requirement = forms.CharField(label=_("检查内容"), widget=forms.Textarea(attrs={"rows": 2}))
     basis = forms.CharField(label=_("依据"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
     criterion_code = forms.CharField(label=_("重大事故隐患判定标准条目代码"), required=False, max_length=40)
-    position = forms.IntegerField(label=_("序号"), required=False, min_value=1)
+    position = forms.IntegerField(label=_("序号"), required=False, min_value=1, max_value=10_000)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.choices import Sector
 from anjian.inspections.choices import (
     DONE_STATES,
     Audience,
@@ -68,6 +69,9 @@ class ChecklistTemplate(models.Model):
     @property
     def shipped(self) -> bool:
         return self.authority_id is None
+
+    def sector_labels(self) -> list[str]:
+        return [str(Sector(code).label) if code in Sector.values else code for code in self.sectors]
 
 
 class ChecklistTemplateItem(models.Model):
@@ -224,6 +228,9 @@ class Inspection(models.Model):
         "enterprises.Enterprise", verbose_name=_("被检查单位"), on_delete=models.PROTECT, related_name="inspections"
     )
     region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
+    # The name as it was when planned: the signed record binds this, so renaming the unit later does not
+    # break its signatures.
+    enterprise_name = models.CharField(_("被检查单位名称（检查时）"), max_length=200, blank=True, editable=False)
     authority = models.ForeignKey(
         "core.Authority", verbose_name=_("检查机关"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -297,6 +304,7 @@ class InspectionMember(models.Model):
     user = models.ForeignKey(_USER, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("分工"), max_length=10, choices=MemberRole.choices, default=MemberRole.INSPECTOR)
     credential_number = models.CharField(_("执法证号"), max_length=40, blank=True)
+    name = models.CharField(_("姓名（检查时）"), max_length=100, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("检查人员")

@@ -149,25 +149,38 @@ def _leader_of(actor, authority_id) -> bool:
     return actor.role == Role.BUREAU_LEADER and actor.authority_id is not None and actor.authority_id == authority_id
 
 
+def _people_q(actor, field: str = "") -> Q:
+    """The people a bureau leader looks after: officers of authorities in the bureau's region subtree (its own
+    officers, the departments beside it and the townships below it)."""
+    return subtree_q(actor.authority.region.prefix, field=f"{field}authority__region__code")
+
+
+def _leads_region_of(actor, user) -> bool:
+    if actor.role != Role.BUREAU_LEADER or not actor.authority_id or not user.authority_id:
+        return False
+    return user.authority.region.code.startswith(actor.authority.region.prefix)
+
+
 # --- 行政执法证 --------------------------------------------------------------------------------------------------
 
 
 def can_manage_credentials(actor, holder=None) -> bool:
-    """The bureau leader of the holder's authority (or a system job)."""
+    """A bureau leader whose region holds the holder's authority (or a system job): departments and townships
+    have no leader role, so the county bureau's leader keeps their officers' credentials."""
     if _is_system(actor):
         return True
     if actor.role != Role.BUREAU_LEADER:
         return False
-    return holder is None or _leader_of(actor, holder.authority_id)
+    return holder is None or _leads_region_of(actor, holder)
 
 
 def credentials_visible_to(user) -> QuerySet[InspectorCredential]:
-    """A bureau leader: the credentials of their authority's people; any other officer: their own."""
+    """A bureau leader: the credentials of the people of their region's authorities; any other officer: their own."""
     qs = InspectorCredential.objects.select_related("user", "user__authority")
     if not getattr(user, "is_authenticated", False) or not user.role:
         return qs.none()
     if user.role == Role.BUREAU_LEADER and user.authority_id:
-        return qs.filter(user__authority_id=user.authority_id)
+        return qs.filter(_people_q(user, "user__"))
     if user.role in perms.TEAM_ROLES:
         return qs.filter(user=user)
     return qs.none()
@@ -177,7 +190,7 @@ def credential_holders_for(actor) -> QuerySet[User]:
     """The people a bureau leader may give a credential to: active officers of their authority."""
     if _is_system(actor) or actor.role != Role.BUREAU_LEADER or not actor.authority_id:
         return User.objects.none()
-    return User.objects.filter(authority_id=actor.authority_id, role__in=sorted(CREDENTIAL_ROLES), is_active=True)
+    return User.objects.filter(_people_q(actor), role__in=sorted(CREDENTIAL_ROLES), is_active=True)
 
 
 def credential_create(
@@ -272,16 +285,16 @@ def can_manage_recusal(actor, user) -> bool:
     """The bureau leader of the officer's authority; the officer for their own conflict (declare only)."""
     if _is_system(actor):
         return True
-    return _leader_of(actor, user.authority_id) or actor.pk == user.pk
+    return _leads_region_of(actor, user) or actor.pk == user.pk
 
 
 def recusals_visible_to(user) -> QuerySet[Recusal]:
-    """A bureau leader: the recusals of their authority's people; any other officer: their own."""
+    """A bureau leader: the recusals of the people of their region's authorities; any other officer: their own."""
     qs = Recusal.objects.select_related("user", "enterprise")
     if not getattr(user, "is_authenticated", False) or not user.role:
         return qs.none()
     if user.role == Role.BUREAU_LEADER and user.authority_id:
-        return qs.filter(user__authority_id=user.authority_id)
+        return qs.filter(_people_q(user, "user__"))
     if user.role in perms.TEAM_ROLES:
         return qs.filter(user=user)
     return qs.none()
@@ -292,7 +305,7 @@ def recusal_subjects_for(actor) -> QuerySet[User]:
     if _is_system(actor) or actor.role not in perms.TEAM_ROLES:
         return User.objects.none()
     if actor.role == Role.BUREAU_LEADER:
-        return User.objects.filter(authority_id=actor.authority_id, role__in=sorted(perms.TEAM_ROLES), is_active=True)
+        return User.objects.filter(_people_q(actor), role__in=sorted(perms.TEAM_ROLES), is_active=True)
     return User.objects.filter(pk=actor.pk)
 
 
@@ -340,7 +353,7 @@ def recusal_delete(*, actor, recusal: Recusal) -> None:
     """Withdraw a recusal: the bureau leader's decision only (an officer may declare a conflict, not lift it)."""
     with transaction.atomic():
         recusal = Recusal.objects.select_for_update().select_related("user", "enterprise").get(pk=recusal.pk)
-        if not (_is_system(actor) or _leader_of(actor, recusal.user.authority_id)):
+        if not (_is_system(actor) or _leads_region_of(actor, recusal.user)):
             raise PermissionDeniedError(_("只有本机构的局领导可以撤销回避。"))
         audit.record(
             actor=actor,
@@ -444,7 +457,7 @@ def plan_set_targets(*, actor, plan: EnforcementPlan, targets: Sequence[Mapping]
             planned = int(planned)
         except (TypeError, ValueError):
             planned = 0
-        if isinstance(line.get("planned"), bool) or planned < 1:
+        if isinstance(line.get("planned"), bool) or not 1 <= planned <= 1_000_000:
             errors.append(ValidationError(_("第 {n} 行：计划检查家数须为正整数。").format(n=n), code="invalid_planned"))
             continue
         if (sector, cls) in seen:

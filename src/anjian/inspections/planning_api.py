@@ -77,7 +77,7 @@ class RecusalInput(serializers.Serializer):
 class PlanTargetInput(serializers.Serializer):
     sector = serializers.CharField(allow_blank=True, required=False, default="")
     supervision_class = serializers.CharField(allow_blank=True, required=False, default="")
-    planned = serializers.IntegerField()
+    planned = serializers.IntegerField(min_value=1, max_value=1_000_000)
 
 
 class PlanTargetsInput(serializers.Serializer):
@@ -89,7 +89,7 @@ class PlanProgressRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     sector = serializers.CharField()
     supervision_class = serializers.CharField()
-    planned = serializers.IntegerField()
+    planned = serializers.IntegerField(min_value=1, max_value=1_000_000)
     done = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
 
@@ -158,7 +158,12 @@ class DrawDetailSerializer(DrawSerializer):
                   "inspections"]
 
     def get_filters(self, obj) -> dict:
-        return obj.filters or {}
+        # The recusals behind the draw name people and their conflicts: only a leader of the authority sees them.
+        filters = dict(obj.filters or {})
+        request = self.context.get("request")
+        if "recused" in filters and not (request and planning._leader_of(request.user, obj.authority_id)):
+            filters["recused"] = {key: len(ids) for key, ids in filters["recused"].items()}
+        return filters
 
     def get_inspections(self, obj) -> list[dict]:
         return DrawInspectionSerializer(planning.draw_inspections(obj), many=True).data
@@ -242,6 +247,7 @@ class PublicDrawDetailSerializer(PublicDrawSerializer):
 )
 class EnforcementPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                              viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     serializer_class = EnforcementPlanSerializer
 
     def get_serializer_class(self):
@@ -276,6 +282,7 @@ class EnforcementPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
     create=extend_schema(request=DrawInput, responses={201: DrawDetailSerializer}, summary="双随机抽取并安排检查"),
 )
 class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     serializer_class = DrawSerializer
 
     def get_serializer_class(self):
@@ -297,13 +304,13 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             enterprise_count=data["enterprise_count"], inspectors_per_inspection=data["inspectors_per_inspection"],
             kind=data["kind"], template=template, planned_date=data["planned_date"], seed=data["seed"],
         )
-        return Response(DrawDetailSerializer(draw).data, status=status.HTTP_201_CREATED)
+        return Response(DrawDetailSerializer(draw, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: DrawDetailSerializer}, summary="向社会公开（双随机一公开）")
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         draw = planning.draw_publish(actor=request.user, draw=self.get_object())
-        return Response(DrawDetailSerializer(draw).data)
+        return Response(DrawDetailSerializer(draw, context={"request": request}).data)
 
     @extend_schema(responses={200: DrawCheckSerializer}, summary="复核：按记录的种子和名录库重新抽取并比对")
     @action(detail=True, methods=["get"])
@@ -318,6 +325,7 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 )
 class CredentialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     serializer_class = CredentialSerializer
 
     def get_queryset(self):
@@ -348,6 +356,7 @@ class CredentialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 )
 class RecusalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
     serializer_class = RecusalSerializer
 
     def get_queryset(self):
@@ -404,6 +413,7 @@ class PatrolCoverageSerializer(serializers.Serializer):
 ))
 class PatrolViewSet(viewsets.GenericViewSet):
     """Read-only: the enterprises of the caller's scope, cursor-paged by id, each with its patrol status."""
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number (or a huge one) is a 404, not a 500
 
     serializer_class = PatrolStatusSerializer
     pagination_class = CursorPagination

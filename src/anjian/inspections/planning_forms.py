@@ -39,7 +39,7 @@ class TargetForm(BootstrapForm):
     supervision_class = forms.ChoiceField(
         label=_("监管分类"), required=False, choices=[("", _("全部分类")), *SupervisionClass.choices]
     )
-    planned = forms.IntegerField(label=_("计划检查家数"), required=False, min_value=1)
+    planned = forms.IntegerField(label=_("计划检查家数"), required=False, min_value=1, max_value=1_000_000)
 
     def __init__(self, *args, sectors=None, **kwargs):
         super().__init__(*args, **kwargs)

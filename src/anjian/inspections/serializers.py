@@ -193,11 +193,15 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class InspectionPlanInput(serializers.Serializer):
-    enterprise = serializers.IntegerField()
+    enterprise = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
-    template = serializers.IntegerField()
-    members = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    partners = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    template = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    members = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), required=False, default=list, max_length=20
+    )
+    partners = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), required=False, default=list, max_length=20
+    )
     planned_date = serializers.DateField(required=False, allow_null=True)
     campaign = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
@@ -266,4 +270,4 @@ class ChecklistItemInput(serializers.Serializer):
     requirement = serializers.CharField(required=False)
     basis = serializers.CharField(required=False, allow_blank=True)
     criterion_code = serializers.CharField(required=False, allow_blank=True)
-    position = serializers.IntegerField(required=False, min_value=1)
+    position = serializers.IntegerField(required=False, min_value=1, max_value=10_000)

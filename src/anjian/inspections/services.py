@@ -177,7 +177,10 @@ def _parse_coordinate(value, low, high, field, errors):
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(value)
+        number = number.quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         errors[field] = [ValidationError(_("坐标须为数字。"), code="invalid")]
         return None
@@ -202,7 +205,11 @@ def _check_team(
     for user in members:
         if user.role not in perms.TEAM_ROLES:
             errors.append(_("{name} 不是机关工作人员，不能参加检查。").format(name=user.display_name))
-        elif user.role != Role.EXPERT and not enterprises_visible_to(user).filter(pk=enterprise.pk).exists():
+        elif user.role == Role.EXPERT:
+            # An expert may join where their own authority's region holds the enterprise (any sector).
+            if not enterprise.region_code.startswith(user.authority.region.prefix):
+                errors.append(_("{name} 所属机构的辖区不含该企业。").format(name=user.display_name))
+        elif not enterprises_visible_to(user).filter(pk=enterprise.pk).exists():
             errors.append(_("{name} 的管辖范围不含该企业。").format(name=user.display_name))
         if user.pk in recused:
             errors.append(_("{name} 须回避该企业。").format(name=user.display_name))
@@ -275,7 +282,7 @@ def inspection_plan(
                 }
             )
     today = timezone.localdate()
-    if planned_date is not None and planned_date < today - datetime.timedelta(days=1):
+    if planned_date is not None and planned_date < today:
         raise ValidationError({"planned_date": ValidationError(_("计划检查日期不能早于今天。"), code="past")})
     team = list(dict.fromkeys([*([] if system else [actor]), *members]))
     if kind != InspectionKind.SELF_INSPECTION and not team:
@@ -293,10 +300,17 @@ def inspection_plan(
     partner_list = list(partners or [])
     if kind == InspectionKind.JOINT and not partner_list:
         raise ValidationError({"partners": ValidationError(_("联合检查须选择参加的部门。"), code="required")})
+    if partner_list and kind != InspectionKind.JOINT:
+        raise ValidationError({"partners": ValidationError(_("只有联合检查可以选择参加部门。"), code="not_joint")})
+    outside = [a.name for a in partner_list if not enterprise.region_code.startswith(a.region.prefix)]
+    if outside:
+        raise ValidationError({"partners": ValidationError(
+            _("{names} 的辖区不含该企业。").format(names="、".join(outside)), code="partner_out_of_scope")})
     with transaction.atomic():
         inspection = Inspection.objects.create(
             enterprise=enterprise,
             region_code=enterprise.region_code,
+            enterprise_name=enterprise.name[:200],
             authority=authority,
             kind=kind,
             template=template,
@@ -315,6 +329,7 @@ def inspection_plan(
                 if n == 0
                 else (MemberRole.EXPERT if user.role == Role.EXPERT else MemberRole.INSPECTOR),
                 credential_number=credentials.get(user.pk, ""),
+                name=user.display_name[:100],
             )
             for n, user in enumerate(team)
         )
@@ -428,8 +443,10 @@ def item_answer(*, actor, item: InspectionItem, result: str, note: str = "") -> 
     if len(note) > 2000:
         raise ValidationError({"note": ValidationError(_("情况说明不超过2000字。"), code="max_length")})
     with transaction.atomic():
-        item = InspectionItem.objects.select_for_update(of=("self",)).select_related("inspection").get(pk=item.pk)
-        inspection = item.inspection
+        # The inspection first, then the item: the same order as ending the walk and turning a finding into a
+        # hazard, so an answer cannot slip in after the record's hash was fixed, and no two steps deadlock.
+        inspection = _lock(item.inspection)
+        item = InspectionItem.objects.select_for_update().get(pk=item.pk, inspection=inspection)
         _check_walker(actor, inspection)
         _check_state(inspection, A.ANSWER)
         if item.hazard_id and result != ItemResult.NON_COMPLIANT:
@@ -514,6 +531,11 @@ def item_to_hazard(
         if not (perms.can_walk(actor, inspection) or perms.is_member(actor, inspection)):
             raise PermissionDeniedError(_("只有本次检查的检查人员可以把检查发现转为隐患。"))
         _check_state(inspection, A.TO_HAZARD)
+        if not _enterprise_may_know(inspection):
+            # A hazard is reported to the enterprise at once; a covert visit must stay unknown until it ends.
+            raise ConflictError(
+                _("暗访检查结束前不能转为隐患（隐患会通知企业）；请结束检查后再转。"), code="hidden_inspection"
+            )
         if item.result != ItemResult.NON_COMPLIANT:
             raise ConflictError(_("只有「不符合」的检查项可以转为隐患。"), code="item_not_failed")
         if item.hazard_id:
@@ -580,11 +602,11 @@ def record_content(inspection: Inspection) -> dict[str, Any]:
     """What the signers confirm: the inspection's facts, the team, every item's result and note and the
     fingerprints of its photos. Links to hazards, signatures and addenda are not part of it (they are added
     after the record and do not change what was seen)."""
-    members = list(inspection.members.select_related("user").order_by("id"))
+    members = list(inspection.members.order_by("id"))
     items = list(inspection.items.order_by("position", "id").prefetch_related("photos"))
     return {
         "inspection": inspection.pk,
-        "enterprise": [inspection.enterprise_id, inspection.enterprise.name],
+        "enterprise": [inspection.enterprise_id, inspection.enterprise_name],
         "authority": inspection.authority_id,
         "kind": inspection.kind,
         "template": [inspection.template_id, inspection.template.code, inspection.template.version],
@@ -595,7 +617,7 @@ def record_content(inspection: Inspection) -> dict[str, Any]:
             str(inspection.latitude) if inspection.latitude is not None else None,
             str(inspection.longitude) if inspection.longitude is not None else None,
         ],
-        "members": [[m.user_id, m.user.display_name, m.role, m.credential_number] for m in members],
+        "members": [[m.user_id, m.name, m.role, m.credential_number] for m in members],
         "summary": inspection.summary,
         "items": [[i.code, i.requirement, i.result, i.note, sorted(p.sha256 for p in i.photos.all())] for i in items],
     }
@@ -706,11 +728,23 @@ def _after_signature(inspection: Inspection, actor) -> None:
         _move(inspection, actor, A.ARCHIVE, target)
 
 
+def _may_sign_for_unit(user, inspection) -> bool:
+    if inspection.kind == InspectionKind.SELF_INSPECTION:
+        return perms.can_walk(user, inspection)
+    return user.role in perms.ENTERPRISE_SIGNERS and user.enterprise_id == inspection.enterprise_id
+
+
 def inspection_sign(*, actor, inspection: Inspection, password: str, username: str = "", request=None):
     """谁检查谁签字. The signer re-enters their password (on their own phone, or on the inspector's phone for
     the enterprise's representative). A team member signs as inspector; the enterprise's principal or safety
     manager signs for the unit. The signature is bound to the record's hash; a record that no longer matches
     its hash cannot be signed."""
+    current = Inspection.objects.get(pk=inspection.pk)  # the caller's copy may be stale
+    _check_state(current, A.SIGN)
+    own = not username or username == actor.get_username()
+    if not (perms.is_member(actor, current) or (own and _may_sign_for_unit(actor, current))):
+        # Decided before the password is checked: nobody else can probe passwords or lock accounts here.
+        raise PermissionDeniedError(_("您不是本次检查人员或被检查单位负责人，不能在此签字。"))
     signer = _reauthenticate(request, username or actor.get_username(), password)
     with transaction.atomic():
         inspection = _lock(inspection)
@@ -793,7 +827,7 @@ def inspection_refuse(
             reason=reason,
             data={"representative": representative_name, "witness": witness_name},
         )
-        leaders = User.objects.filter(role=Role.BUREAU_LEADER, is_active=True, authority=inspection.authority)
+        leaders = hazard_services.officers_over(inspection, roles=frozenset({Role.BUREAU_LEADER}))
         title = _("被检查单位拒绝在检查记录上签字：{}").format(inspection.enterprise.name)
         body = _("拒签人：{name}；原因：{reason}").format(name=representative_name, reason=reason)
         notify.notify(leaders, _message(inspection, "inspection.refused", title, body=body))

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.accounts.models import User
@@ -234,7 +235,11 @@ def _forms_for(request, inspection, bound=None) -> dict:
             out[name] = forms.StartForm(prefix=name, initial={"location": inspection.enterprise.address[:200]})
         else:
             out[name] = STEP_FORMS[name](prefix=name)
-    out["walk"] = walker and _allowed(inspection, A.ANSWER)
+    # The walk page: to walk, and after the walk to turn findings still open into hazards.
+    out["walk"] = walker and (
+        _allowed(inspection, A.ANSWER)
+        or (_allowed(inspection, A.TO_HAZARD) and inspection.items_failed > inspection.hazards_found)
+    )
     return out
 
 
@@ -259,9 +264,10 @@ def _detail(request, inspection, bound=None, status=200):
 
 def _can_draft(user, inspection) -> bool:
     """Enforcement documents are drawn up from an authority's inspection that has ended, by its drafters."""
+    from anjian.enforcement.drafts import inspection_belongs_to
     from anjian.enforcement.permissions import can_draft
 
-    return inspection.authority_id is not None and inspection.done and can_draft(user)
+    return inspection.done and can_draft(user) and inspection_belongs_to(user, inspection)
 
 
 def _documents(user, inspection) -> list:
@@ -299,13 +305,13 @@ def _run(name, request, inspection, data):
 
 
 DONE = {
-    "start": _("检查已开始。"),
-    "complete": _("检查已结束，请检查人员和被检查单位负责人签字。"),
-    "sign": _("已签字。"),
-    "sign-enterprise": _("被检查单位负责人已签字。"),
-    "refuse": _("已记录拒签。"),
-    "addendum": _("补充更正已记录。"),
-    "cancel": _("检查已取消。"),
+    "start": _lazy("检查已开始。"),
+    "complete": _lazy("检查已结束，请检查人员和被检查单位负责人签字。"),
+    "sign": _lazy("已签字。"),
+    "sign-enterprise": _lazy("被检查单位负责人已签字。"),
+    "refuse": _lazy("已记录拒签。"),
+    "addendum": _lazy("补充更正已记录。"),
+    "cancel": _lazy("检查已取消。"),
 }
 
 
@@ -347,6 +353,7 @@ def _item_context(request, inspection, item, form=None, hazard_form=None, member
         and not item.hazard_id
         and _allowed(inspection, A.TO_HAZARD)
         and (perms.can_walk(user, inspection, members))
+        and services._enterprise_may_know(inspection)  # not during a covert visit: a hazard tells the unit
     )
     bound = form is not None and form.is_bound
     return {
