@@ -154,7 +154,8 @@ def save_draft(*, actor, doc_type: str, enterprise, content: dict, document=None
 def document_hash(document: EnforcementDocument) -> str:
     """SHA-256 over everything the document prints: fixed at approval, checked on its page."""
     return c.canonical_hash({
-        "type": document.doc_type, "authority": [document.authority_id, document.authority.name],
+        # The authority by id: renaming a bureau must not make every document it issued look altered.
+        "type": document.doc_type, "authority": document.authority_id,
         "number": document.number, "issued_on": document.issued_on, "party": document.party,
         "inspectors": document.inspectors, "content": document.content,
     })
