@@ -15,7 +15,28 @@ OPEN = "open"
 STATE_CHOICES = [(OPEN, _("未闭环（全部）")), *HazardState.choices]
 
 
-class HazardFilter(django_filters.FilterSet):
+class RegionSectorFilters:
+    """``region`` (a code, subtree included) and ``sector`` for rows that carry ``region_code`` and
+    ``enterprise_id`` (hazards, inspections)."""
+
+    def filter_region(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        region = Region.objects.filter(code=value).only("prefix").first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(subtree_q(region.prefix, for_list=True))
+
+    def filter_sector(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(EnterpriseSector.objects.filter(enterprise_id=OuterRef("enterprise_id"), sector__in=list(value)))
+        )
+
+
+class HazardFilter(RegionSectorFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("描述、部位或企业名称"))
     state = MultipleChoiceFilter(choices=STATE_CHOICES, method="filter_state", label=_("状态"))
     grade = MultipleChoiceFilter(choices=HazardGrade.choices, label=_("等级"))
@@ -64,18 +85,3 @@ class HazardFilter(django_filters.FilterSet):
             states |= {s.value for s in OPEN_STATES} if v == OPEN else {v}
         return queryset.filter(state__in=sorted(states)) if states else queryset
 
-    def filter_region(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        region = Region.objects.filter(code=value).only("prefix").first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(subtree_q(region.prefix, for_list=True))
-
-    def filter_sector(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(EnterpriseSector.objects.filter(enterprise_id=OuterRef("enterprise_id"), sector__in=list(value)))
-        )

@@ -1,13 +1,12 @@
 """The inspection ledger's filters, shared by the page, the API and the Excel export."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import Sector
-from anjian.core.models import Region, subtree_q
 from anjian.enterprises.filters import MultipleChoiceFilter
-from anjian.enterprises.models import EnterpriseSector
+from anjian.hazards.filters import RegionSectorFilters
 from anjian.inspections.choices import OPEN_STATES, InspectionKind, InspectionState
 from anjian.inspections.models import Inspection
 
@@ -15,7 +14,7 @@ OPEN = "open"
 STATE_CHOICES = [(OPEN, _("未归档（全部）")), *InspectionState.choices]
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(RegionSectorFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("企业名称或专项名称"))
     state = MultipleChoiceFilter(choices=STATE_CHOICES, method="filter_state", label=_("状态"))
     kind = MultipleChoiceFilter(choices=InspectionKind.choices, label=_("检查类别"))
@@ -57,22 +56,6 @@ class InspectionFilter(django_filters.FilterSet):
         for v in value:
             states |= {s.value for s in OPEN_STATES} if v == OPEN else {v}
         return queryset.filter(state__in=sorted(states)) if states else queryset
-
-    def filter_region(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        region = Region.objects.filter(code=value).only("prefix").first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(subtree_q(region.prefix, for_list=True))
-
-    def filter_sector(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(EnterpriseSector.objects.filter(enterprise_id=OuterRef("enterprise_id"), sector__in=list(value)))
-        )
 
     def filter_failed(self, queryset, name, value):
         if value is None:
