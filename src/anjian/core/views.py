@@ -68,7 +68,8 @@ def audit_list(request):
         "page": page, "filters": request.GET,
         "next_query": page.next_query(request.GET) if page.next_after else "",
         "actions": ["auth.", "user.", "enterprise.", "region.", "authority.", "grid.", "hazard.", "hazard_report.",
-                    "webhook."],
+                    "webhook.", "checklist.", "inspection.", "credential.", "recusal.", "plan.", "draw.",
+                    "enforcement.", "penalty_case."],
     })
 
 
