@@ -1,6 +1,7 @@
 """Page forms for inspections and checklist templates. They only parse; the services validate and write."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import Sector
@@ -39,7 +40,9 @@ class PlanForm(BootstrapForm):
         self.fields["kind"].choices = [(k, InspectionKind(k).label) for k in kinds]
         self.fields["template"].queryset = templates
         self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = lambda u: f"{u.display_name}（{u.get_role_display()}）"
+        self.fields["members"].label_from_instance = lambda u: gettext("{name}（{role}）").format(
+            name=u.display_name, role=u.get_role_display()
+        )
         self.fields["partners"].queryset = partners
         if not members.exists():
             del self.fields["members"]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import Sector
@@ -64,7 +65,7 @@ class ChecklistTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（第{self.version}版）"
+        return gettext("{title}（第{version}版）").format(title=self.title, version=self.version)
 
     @property
     def shipped(self) -> bool:
