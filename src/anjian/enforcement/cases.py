@@ -172,7 +172,10 @@ def item_add(*, actor, case: PenaltyCase, data: dict) -> PenaltyItem:
         check_officer(actor, case)
         _check_items_editable(case)
         if case.state in AFTER_NOTICE:
-            raise ConflictError(_("告知书已送达，不能增加处罚项；加重处罚须重新告知。"), code="penalty_exceeds_notice")
+            raise ConflictError(
+                _("告知书已送达，不能增加处罚项（加重处罚须重新告知当事人，本平台尚不支持再次告知）。"),
+                code="penalty_exceeds_notice",
+            )
         verdict = item_verdict(fields)
         position = (case.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         item = PenaltyItem.objects.create(case=case, position=position, verdict_ok=verdict.ok,
@@ -199,9 +202,8 @@ def item_update(*, actor, item: PenaltyItem, data: dict) -> PenaltyItem:
                 raise ConflictError(_("告知书已送达：只能减轻处罚，违法行为和被处罚人不能更改。"),
                                     code="penalty_exceeds_notice")
             if item.notified_amount is not None and fields["amount"] > item.notified_amount:
-                raise ConflictError(
-                    _("罚款不能超过告知书告知的{}元；加重处罚须重新告知。").format(item.notified_amount),
-                    code="penalty_exceeds_notice")
+                message = _("罚款不能超过告知书告知的{}元（加重处罚须重新告知当事人，本平台尚不支持再次告知）。")
+                raise ConflictError(message.format(item.notified_amount), code="penalty_exceeds_notice")
         before = item_fields(item)
         verdict = item_verdict(fields)
         for key, value in fields.items():
