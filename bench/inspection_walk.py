@@ -301,7 +301,7 @@ def create_background(count: int, teams: dict, out=print) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from anjian.inspections import services
+    from anjian.inspections import services, signing
     from anjian.inspections.models import (
         Inspection,
         InspectionEvent,
@@ -439,14 +439,14 @@ def create_background(count: int, teams: dict, out=print) -> None:
                 at = insp.ended_at
                 for user in signers:
                     at = at + datetime.timedelta(minutes=rng.randint(1, 20))
-                    sigs.append(services.InspectionSignature(
+                    sigs.append(signing.InspectionSignature(
                         inspection=insp, role="inspector", kind="signed", signer=user, name=user.display_name,
                         content_hash=insp.content_hash, signed_at=at))
                     chain.add(at, team[0], "inspection.sign", insp.pk, region_code,
                               {"from": "", "to": "", "signer": user.username, "role": "inspector"})
-                if state == "signed" and kind in services.ENTERPRISE_SIGNS:
+                if state == "signed" and kind in signing.ENTERPRISE_SIGNS:
                     at = at + datetime.timedelta(minutes=rng.randint(1, 20))
-                    sigs.append(services.InspectionSignature(
+                    sigs.append(signing.InspectionSignature(
                         inspection=insp, role="enterprise", kind="signed", signer=None, name=principal[:50],
                         content_hash=insp.content_hash, signed_at=at))
                     chain.add(at, team[0], "inspection.sign", insp.pk, region_code,
@@ -455,7 +455,7 @@ def create_background(count: int, teams: dict, out=print) -> None:
                     chain.add(at, team[0], "inspection.archive", insp.pk, region_code,
                               {"from": "completed", "to": "signed"})
             for sig in sigs:
-                sig.mac = services.get_provider().mac(services._signature_payload(sig))
+                sig.mac = signing.get_provider().mac(signing._signature_payload(sig))
             Inspection.objects.bulk_update(hashed, ["content_hash"])
             InspectionSignature.objects.bulk_create(sigs)
             out(f"  {hi:>6,} / {count:,} inspections, {made_items:,} items  {time.perf_counter() - t0:6.1f}s")
