@@ -37,6 +37,15 @@ from anjian.rules.accidents import (
     transmission_deadline,
     unit_fine_range,
 )
+from tests.rules.statute_mirror import (
+    NUM,
+    assert_cited_articles_exist,
+    assert_quotes_in_mirror,
+    citations,
+    cn,
+    load_mirror,
+    normalise,
+)
 
 D = datetime.date
 DT = datetime.datetime
@@ -508,65 +517,13 @@ def test_self_check_catches_unsourced_primary(monkeypatch):
 
 # --- citations against the statute mirror --------------------------------------------------------------------------
 
-_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
-_NUM = "[一二三四五六七八九十百零]+"
-_REF = re.compile(rf"(第{_NUM}条)(?:第({_NUM})款)?(?:第（({_NUM})）项)?")
-
-
-def _cn(text):
-    """Chinese numerals 1–999 to int."""
-    total, hundreds = 0, text.partition("百")
-    if hundreds[1]:
-        total += (_DIGITS[hundreds[0]] if hundreds[0] else 1) * 100
-        text = hundreds[2].lstrip("零")
-    if not text:
-        return total
-    if "十" not in text:
-        return total + _DIGITS[text]
-    tens, _, ones = text.partition("十")
-    return total + (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
-
-
-def _normalise(text):
-    """Whitespace removed; half-width brackets as full-width (the 条例 mirror writes 「(一)」, the other 「（一）」)."""
-    return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）")
-
-
-def _parse_statute(path):
-    """{'第三条': [items in paragraph 1, items in paragraph 2, …]} from a mirrored statute."""
-    articles: dict[str, list[int]] = {}
-    current = None
-    heading = re.compile(rf"(第{_NUM}条)\s")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("<!--"):
-            continue
-        if line.startswith("#"):
-            current = None
-            continue
-        m = heading.match(line)
-        if m:
-            current = m.group(1)
-            assert current not in articles, f"article {current} twice"
-            articles[current] = [0]
-        elif current is None:
-            continue
-        elif line.startswith(("（", "(")):
-            articles[current][-1] += 1
-        else:
-            articles[current].append(0)
-    return articles
+_NUM = NUM
+_normalise = normalise
 
 
 @pytest.fixture(scope="module")
 def mirror():
-    out = {}
-    for law, path in MIRRORED_LAWS.items():
-        path = Path(path)
-        if not path.exists():
-            pytest.skip(f"statute mirror absent: {path}")
-        out[law] = (_parse_statute(path), _normalise(path.read_text(encoding="utf-8")))
-    return out
+    return load_mirror(MIRRORED_LAWS)
 
 
 def test_mirror_parse_sanity(mirror):
@@ -579,13 +536,7 @@ def test_mirror_parse_sanity(mirror):
 
 
 def _citations(source):
-    """[(law, article, paragraph, item)] for every article of a mirrored law cited in ``source``."""
-    out = []
-    for law in MIRRORED_LAWS:
-        for m in re.finditer(re.escape(law), source):
-            segment = re.split("[《；]", source[m.end() :], maxsplit=1)[0]
-            out.extend((law, *ref.groups()) for ref in _REF.finditer(segment))
-    return out
+    return citations(source, MIRRORED_LAWS)
 
 
 def _rows():
@@ -624,27 +575,13 @@ def test_statuses():
 @pytest.mark.parametrize("row", PRIMARY, ids=lambda r: r[0])
 def test_primary_citations_exist_in_mirror(row, mirror):
     code, source, _, _ = row
-    for law, article, paragraph, item in _citations(source):
-        articles = mirror[law][0]
-        assert article in articles, f"{code}: {law}{article} is not in the mirror"
-        paragraphs = articles[article]
-        if paragraph:
-            assert _cn(paragraph) <= len(paragraphs), f"{code}: {law}{article} has {len(paragraphs)} 款"
-        if item:
-            items = paragraphs[_cn(paragraph) - 1] if paragraph else sum(paragraphs)
-            assert _cn(item) <= items, f"{code}: {law}{article} has no 第（{item}）项"
+    assert_cited_articles_exist(code, source, mirror, MIRRORED_LAWS)
 
 
 @pytest.mark.parametrize("row", PRIMARY, ids=lambda r: r[0])
 def test_primary_notes_quote_the_mirror_verbatim(row, mirror):
     code, source, note, _ = row
-    texts = [mirror[law][1] for law in MIRRORED_LAWS if law in source]
-    quotes = re.findall("「(.+?)」", note)
-    assert quotes, f"{code}: note quotes nothing"
-    for quote in quotes:
-        assert any(_normalise(quote) in text for text in texts), (
-            f"{code}: 「{quote}」 not found in the cited mirror text"
-        )
+    assert_quotes_in_mirror(code, source, note, mirror, MIRRORED_LAWS)
 
 
 def _article_texts(path):
@@ -709,5 +646,5 @@ def test_citation_parser(mirror):
         (accidents.LAW_AQSC, "第八十三条", "二", None),
     ]
     articles = mirror[accidents.LAW_TIAOLI][0]
-    assert articles["第十条"][0] < _cn("四")  # a wrong item would be caught
+    assert articles["第十条"][0] < cn("四")  # a wrong item would be caught
     assert "第四十七条" not in articles  # and a wrong article

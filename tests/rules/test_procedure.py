@@ -5,8 +5,6 @@ No database. The citation checks parse the mirrored statutes and are skipped whe
 
 import dataclasses
 import datetime
-import re
-from pathlib import Path
 
 import pytest
 
@@ -27,6 +25,7 @@ from anjian.rules.procedure import (
     late_surcharge,
     simple_procedure_allowed,
 )
+from tests.rules.statute_mirror import assert_cited_articles_exist, assert_quotes_in_mirror, citations, cn, load_mirror
 
 D = datetime.date
 DT = datetime.datetime
@@ -418,67 +417,17 @@ def test_late_surcharge_rule_documents_rounding():
 
 # --- citations against the statute mirror ------------------------------------------------------------------------
 
-_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
-_NUM = "[一二三四五六七八九十百零]+"
-_REF = re.compile(rf"(第{_NUM}条)(?:第({_NUM})款)?(?:第（({_NUM})）项)?")
-
-
-def _cn(text):
-    """Chinese numerals 1–999 to int."""
-    total, hundreds = 0, text.partition("百")
-    if hundreds[1]:
-        total += (_DIGITS[hundreds[0]] if hundreds[0] else 1) * 100
-        text = hundreds[2].lstrip("零")
-    if not text:
-        return total
-    if "十" not in text:
-        return total + _DIGITS[text]
-    tens, _, ones = text.partition("十")
-    return total + (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
-
 
 @pytest.mark.parametrize(
     ("text", "value"), [("一", 1), ("十", 10), ("十一", 11), ("二十八", 28), ("八十五", 85), ("一百一十九", 119)]
 )
 def test_cn(text, value):
-    assert _cn(text) == value
-
-
-def _parse_statute(path):
-    """{'第六十四条': [items in paragraph 1, items in paragraph 2, …]} from a mirrored statute."""
-    articles: dict[str, list[int]] = {}
-    current = None
-    heading = re.compile(rf"(第{_NUM}条)\s")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("<!--"):
-            continue
-        if line.startswith("#"):
-            current = None
-            continue
-        m = heading.match(line)
-        if m:
-            current = m.group(1)
-            assert current not in articles, f"article {current} twice"
-            articles[current] = [0]
-        elif current is None:
-            continue
-        elif line.startswith("（"):
-            articles[current][-1] += 1
-        else:
-            articles[current].append(0)
-    return articles
+    assert cn(text) == value
 
 
 @pytest.fixture(scope="module")
 def mirror():
-    out = {}
-    for law, path in MIRRORED_LAWS.items():
-        path = Path(path)
-        if not path.exists():
-            pytest.skip(f"statute mirror absent: {path}")
-        out[law] = (_parse_statute(path), re.sub(r"\s", "", path.read_text(encoding="utf-8")))
-    return out
+    return load_mirror(MIRRORED_LAWS)
 
 
 def test_mirror_parse_sanity(mirror):
@@ -492,13 +441,7 @@ def test_mirror_parse_sanity(mirror):
 
 
 def _citations(source):
-    """[(law, article, paragraph, item)] for every article of a mirrored law cited in ``source``."""
-    out = []
-    for law in MIRRORED_LAWS:
-        for m in re.finditer(re.escape(law), source):
-            segment = re.split("[《；]", source[m.end() :], maxsplit=1)[0]
-            out.extend((law, *ref.groups()) for ref in _REF.finditer(segment))
-    return out
+    return citations(source, MIRRORED_LAWS)
 
 
 def _primary_rows():
@@ -520,26 +463,13 @@ def test_primary_rows_are_the_statute_rows():
 @pytest.mark.parametrize("row", PRIMARY, ids=lambda r: r[0])
 def test_primary_citations_exist_in_mirror(row, mirror):
     code, source, _, _ = row
-    for law, article, paragraph, item in _citations(source):
-        articles = mirror[law][0]
-        assert article in articles, f"{code}: {law}{article} is not in the mirror"
-        paragraphs = articles[article]
-        if paragraph:
-            assert _cn(paragraph) <= len(paragraphs), f"{code}: {law}{article} has {len(paragraphs)} 款"
-        if item:
-            items = paragraphs[_cn(paragraph) - 1] if paragraph else sum(paragraphs)
-            assert _cn(item) <= items, f"{code}: {law}{article} has no 第（{item}）项"
+    assert_cited_articles_exist(code, source, mirror, MIRRORED_LAWS)
 
 
 @pytest.mark.parametrize("row", PRIMARY, ids=lambda r: r[0])
 def test_primary_notes_quote_the_mirror_verbatim(row, mirror):
     code, source, note, _ = row
-    texts = [mirror[law][1] for law in MIRRORED_LAWS if law in source]
-    quotes = re.findall("「(.+?)」", note)
-    assert quotes, f"{code}: note quotes nothing"
-    for quote in quotes:
-        quote = re.sub(r"\s", "", quote)
-        assert any(quote in text for text in texts), f"{code}: 「{quote}」 not found in the cited mirror text"
+    assert_quotes_in_mirror(code, source, note, mirror, MIRRORED_LAWS)
 
 
 def test_effective_dates_match_mirror(mirror):
@@ -555,5 +485,5 @@ def test_citation_parser(mirror):
         (procedure.LAW_XZQZ, "第十八条", None, "二"),
     ]
     articles = mirror[procedure.LAW_XZCF][0]
-    assert sum(articles["第六十四条"]) < _cn("九")  # a wrong item would be caught
+    assert sum(articles["第六十四条"]) < cn("九")  # a wrong item would be caught
     assert "第八十七条" not in articles  # and a wrong article
