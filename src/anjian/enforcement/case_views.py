@@ -8,14 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.core.errors import ServiceError
 from anjian.core.forms import apply_service_errors
-from anjian.core.paging import keyset_page
+from anjian.core.paging import ledger_response
 from anjian.enforcement import cases, forms, penalties, queries
 from anjian.enforcement import permissions as perms
 from anjian.enforcement.choices import (
@@ -38,15 +37,10 @@ from anjian.inspections.queries import inspections_visible_to
 def case_list(request):
     base = queries.cases_visible_to(request.user, for_list=True).select_related("enterprise")
     flt = CaseFilter(request.GET, queryset=base, request=request)
-    page = keyset_page(flt.qs, request.GET) if flt.is_valid() else keyset_page(PenaltyCase.objects.none(), {})
-    context = {
-        "filter": flt, "page": page, "next_query": page.next_query(request.GET) if page.next_after else "",
-        "first_query": page.first_query(request.GET), "can_open": perms.can_draft(request.user),
-    }
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    response = render(request, "enforcement/_case_rows.html" if partial else "enforcement/case_list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return ledger_response(
+        request, flt, template="enforcement/case_list.html", rows_template="enforcement/_case_rows.html",
+        context={"can_open": perms.can_draft(request.user)},
+    )
 
 
 def _int(value) -> int:

@@ -11,14 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.errors import ServiceError
 from anjian.core.forms import apply_service_errors
-from anjian.core.paging import keyset_page
+from anjian.core.paging import ledger_response
 from anjian.enforcement import case_documents, common, documents, drafts, excel, forms, queries
 from anjian.enforcement import permissions as perms
 from anjian.enforcement.case_views import (  # noqa: F401 — the case pages live there; urls import them from here
@@ -49,22 +48,16 @@ def _filtered(request):
 
 
 def document_list(request):
-    flt = _filtered(request)
-    page = keyset_page(flt.qs, request.GET) if flt.is_valid() else keyset_page(EnforcementDocument.objects.none(), {})
-    context = {
-        "filter": flt,
-        "page": page,
-        "next_query": page.next_query(request.GET) if page.next_after else "",
-        "first_query": page.first_query(request.GET),
-        "can_draft": perms.can_draft(request.user),
-        "free_types": [(t, DocType(t).label) for t in FREE_TYPES],
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
-        "today": timezone.localdate(),
-    }
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    response = render(request, "enforcement/_rows.html" if partial else "enforcement/list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    today = timezone.localdate()
+    return ledger_response(
+        request, _filtered(request), template="enforcement/list.html", rows_template="enforcement/_rows.html",
+        context={
+            "can_draft": perms.can_draft(request.user),
+            "free_types": [(t, DocType(t).label) for t in FREE_TYPES],
+            "years": range(today.year, today.year - 5, -1),
+            "today": today,
+        },
+    )
 
 
 def document_export(request):

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,7 @@ from anjian.accounts.roles import ENTERPRISE_ROLES, ENTERPRISE_SELF_EDITORS, Rol
 from anjian.core.errors import ServiceError
 from anjian.core.forms import apply_service_errors
 from anjian.core.models import Region
-from anjian.core.paging import keyset_page
+from anjian.core.paging import keyset_page, ledger_response
 from anjian.core.queries import townships_visible_to
 from anjian.enterprises.excel import xlsx_response
 from anjian.enterprises.models import Enterprise
@@ -35,21 +34,13 @@ def _filtered(request):
 
 
 def hazard_list(request):
-    flt = _filtered(request)
-    page = keyset_page(flt.qs, request.GET) if flt.is_valid() else keyset_page(Hazard.objects.none(), {})
-    context = {
-        "filter": flt,
-        "page": page,
-        "next_query": page.next_query(request.GET) if page.next_after else "",
-        "first_query": page.first_query(request.GET),
-        "can_report": bool(perms.routes_for(request.user)),
-    }
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    if not partial:
-        context["regions"] = list(townships_visible_to(request.user).only("code", "name").order_by("code"))
-    response = render(request, "hazards/_rows.html" if partial else "hazards/list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return ledger_response(
+        request, _filtered(request), template="hazards/list.html", rows_template="hazards/_rows.html",
+        context={"can_report": bool(perms.routes_for(request.user))},
+        page_context=lambda: {
+            "regions": list(townships_visible_to(request.user).only("code", "name").order_by("code"))
+        },
+    )
 
 
 def hazard_export(request):

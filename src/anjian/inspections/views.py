@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,7 @@ from anjian.accounts.models import User
 from anjian.core.errors import ServiceError
 from anjian.core.forms import apply_service_errors
 from anjian.core.models import Authority
-from anjian.core.paging import keyset_page
+from anjian.core.paging import ledger_response
 from anjian.core.queries import townships_visible_to
 from anjian.enterprises.excel import xlsx_response
 from anjian.enterprises.queries import enterprises_visible_to
@@ -55,21 +54,13 @@ def _filtered(request):
 
 
 def inspection_list(request):
-    flt = _filtered(request)
-    page = keyset_page(flt.qs, request.GET) if flt.is_valid() else keyset_page(Inspection.objects.none(), {})
-    context = {
-        "filter": flt,
-        "page": page,
-        "next_query": page.next_query(request.GET) if page.next_after else "",
-        "first_query": page.first_query(request.GET),
-        "can_plan": bool(perms.kinds_for(request.user)),
-    }
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    if not partial:
-        context["regions"] = list(townships_visible_to(request.user).only("code", "name").order_by("code"))
-    response = render(request, "inspections/_rows.html" if partial else "inspections/list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return ledger_response(
+        request, _filtered(request), template="inspections/list.html", rows_template="inspections/_rows.html",
+        context={"can_plan": bool(perms.kinds_for(request.user))},
+        page_context=lambda: {
+            "regions": list(townships_visible_to(request.user).only("code", "name").order_by("code"))
+        },
+    )
 
 
 def inspection_export(request):
