@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "anjian.hazards",
     "anjian.inspections",
     "anjian.enforcement",
+    "anjian.accidents",
 ]
 
 MIDDLEWARE = [
