@@ -1,0 +1,5 @@
+"""Investigation actions on /api/accidents/{id}/… (mixed into AccidentViewSet)."""
+
+
+class InvestigationActions:
+    pass

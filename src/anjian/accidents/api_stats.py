@@ -1,0 +1,5 @@
+"""Statistics and control-target endpoints."""
+
+
+def register(router) -> None:
+    return None
