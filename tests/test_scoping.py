@@ -98,11 +98,14 @@ def test_every_page_requires_login(client, world):
         "/accounts/users/",
         "/accounts/password/",
         "/api/docs/",
+        "/accidents/",
+        "/accidents/new/",
+        "/accidents/export.xlsx",
     ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
-    for url in API_LISTS + ["/api/schema/", f"/api/enterprises/{world.e1.pk}/"]:
+    for url in API_LISTS + ["/api/schema/", f"/api/enterprises/{world.e1.pk}/", "/api/accidents/"]:
         response = client.get(url)
         assert response.status_code == 401, url
         assert response.json()["code"] == "not_authenticated"
@@ -284,3 +287,47 @@ def test_inspection_and_enforcement_lists_never_cross_tenants(enforcement_world,
         assert a.get(f"{url}{obj_id}/").status_code == 404
     if pair == ("b1", "b2") and url != "/api/checklist-templates/":
         assert seen_a and seen_b and not seen_a & seen_b  # each county has its own, and sees only its own
+
+
+def _accident_world(world):
+    """One accident at each enterprise, each in the enterprise's own sector (a department sees its sectors')."""
+    from tests.accidents.conftest import report
+
+    return {
+        world.e1.pk: report(world, "b1", enterprise=world.e1, sector="textile"),
+        world.e2.pk: report(world, "d1", enterprise=world.e2, sector="construction"),
+        world.e3.pk: report(world, "b2", enterprise=world.e3, sector="hazchem"),
+    }
+
+
+@pytest.mark.parametrize(
+    "key", ["b1", "leader", "b2", "d1", "t1", "t2", "g1", "g2", "x1", "sys", "sec", "aud", "e1", "e1m", "e1w", "e2"]
+)
+def test_accident_list_detail_and_pages_follow_scope(world, key):
+    accidents = _accident_world(world)
+    client = world.client(key)
+    expected = {accidents[e.pk].pk for e in world.visible[key]}
+    assert _ids(client, "/api/accidents/") == expected
+    for accident in accidents.values():
+        status = 200 if accident.pk in expected else 404
+        assert client.get(f"/api/accidents/{accident.pk}/").status_code == status
+        assert client.get(f"/accidents/{accident.pk}/").status_code == status
+        if status == 404:
+            assert (
+                client.post(
+                    f"/api/accidents/{accident.pk}/finding/", {"finding": "late", "note": "x"},
+                    content_type="application/json",
+                ).status_code
+                == 404
+            )
+            assert client.post(f"/accidents/{accident.pk}/supplement/", {"supplement-note": "x"}).status_code == 404
+    page = client.get("/accidents/").content.decode()
+    for accident in accidents.values():
+        assert (f"/accidents/{accident.pk}/" in page) == (accident.pk in expected)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get("/accidents/export.xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[3:]
+    assert {row[1] for row in rows} == {accidents[e.pk].number for e in world.visible[key]}

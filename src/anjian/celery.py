@@ -26,3 +26,8 @@ def _schedule(sender, **kwargs):
         sender.signature("anjian.enforcement.tasks.scan_reviews"),
         name="rectification order review scan",
     )
+    sender.add_periodic_task(
+        settings.ANJIAN_SCAN_INTERVAL_SECONDS,
+        sender.signature("anjian.accidents.tasks.scan_targets"),
+        name="accident control target scan",
+    )

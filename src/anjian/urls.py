@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from anjian.accidents import api as accidents_api
 from anjian.accounts.api import TokenView
 from anjian.core import views as core_views
 from anjian.core.api_views import AuthorityViewSet, GridViewSet, NotificationViewSet, RegionViewSet, WebhookView
@@ -26,6 +27,7 @@ router.register("inspections", inspection_api.InspectionViewSet, basename="inspe
 router.register("checklist-templates", inspection_api.TemplateViewSet, basename="checklist-template")
 planning_api.register(router)
 enforcement_api.register(router)
+accidents_api.register(router)
 
 urlpatterns = [
     path("", include("anjian.core.urls")),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("hazards/", include("anjian.hazards.urls")),
     path("inspections/", include("anjian.inspections.urls")),
     path("enforcement/", include("anjian.enforcement.urls")),
+    path("accidents/", include("anjian.accidents.urls")),
     path("notifications/", core_views.inbox, name="inbox"),
     path("public/listings/", hazard_views.public_listings, name="public-listings"),
     path("public/draws/", include("anjian.inspections.public_urls")),

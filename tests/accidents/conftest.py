@@ -68,4 +68,5 @@ def report(aw, key="b1", enterprise=None, unit=None, **overrides):
     """Report an accident at ``enterprise`` (default e1) as user ``key``."""
     if enterprise is None and unit is None:
         enterprise = aw.e1
-    return reporting.report_accident(actor=aw.user[key], enterprise=enterprise, unit=unit, data=report_data(**overrides))
+    data = report_data(**overrides)
+    return reporting.report_accident(actor=aw.user[key], enterprise=enterprise, unit=unit, data=data)

@@ -648,3 +648,112 @@ def test_citation_parser(mirror):
     articles = mirror[accidents.LAW_TIAOLI][0]
     assert articles["第十条"][0] < cn("四")  # a wrong item would be caught
     assert "第四十七条" not in articles  # and a wrong article
+
+
+# --- control targets and the one-vote veto (statistics) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "percent", "reached", "status"),
+    [
+        (0, 5, Decimal("0.0"), (), "ok"),
+        (3, 5, Decimal("60.0"), (), "ok"),
+        (79, 100, Decimal("79.0"), (), "ok"),
+        (4, 5, Decimal("80.0"), (80,), "warning"),
+        (80, 100, Decimal("80.0"), (80,), "warning"),
+        (2, 3, Decimal("66.6"), (), "ok"),  # rounded down, never up into a threshold
+        (5, 6, Decimal("83.3"), (80,), "warning"),
+        (99, 100, Decimal("99.0"), (80,), "warning"),
+        (5, 5, Decimal("100.0"), (80, 100), "reached"),
+        (6, 5, Decimal("120.0"), (80, 100), "exceeded"),
+        (1, 1, Decimal("100.0"), (80, 100), "reached"),
+        (0, 0, Decimal("0"), (), "ok"),  # a target of 0 met
+        (1, 0, None, (80, 100), "exceeded"),  # a target of 0 and one accident: past 100%
+        (7, 0, None, (80, 100), "exceeded"),
+    ],
+)
+def test_target_thresholds(value, limit, percent, reached, status):
+    assert accidents.target_percent(value, limit) == percent
+    assert accidents.target_thresholds_reached(value, limit) == reached
+    assert accidents.target_status(value, limit) == status
+    assert status in accidents.TARGET_STATUSES and accidents.TARGET_STATUS_LABELS[status]
+
+
+def test_eighty_percent_is_an_integer_comparison():
+    # 4/5 is exactly 80%: no float rounding decides a warning.
+    assert accidents.target_thresholds_reached(8, 10) == (80,)
+    assert accidents.target_thresholds_reached(7, 9) == ()  # 77.7…%
+    assert accidents.target_thresholds_reached(1_000_000 - 1, 1_250_000) == ()  # just under 80%
+    assert accidents.target_thresholds_reached(1_000_000, 1_250_000) == (80,)
+
+
+@pytest.mark.parametrize(("value", "limit"), [(-1, 5), (1, -5), (True, 5), (1.0, 5), ("1", 5), (None, 5), (1, None)])
+@pytest.mark.parametrize("fn", ["target_percent", "target_thresholds_reached", "target_status"])
+def test_target_bad_input(fn, value, limit):
+    with pytest.raises(ValueError):
+        getattr(accidents, fn)(value, limit)
+
+
+def test_target_warning_rule_is_a_setting():
+    assert accidents.TARGET_WARNING_PERCENTS == (80, 100)
+    rule = accidents.TARGET_WARNING_RULE
+    assert rule.status == "UNVERIFIED" and "本平台设置" in rule.source and "issue 5" in rule.source
+    assert "各省" in rule.source and "指标为0" in rule.note
+
+
+@pytest.mark.parametrize(
+    ("grade", "veto"),
+    [("ordinary", False), ("large", True), ("serious", True), ("especially_serious", True)],
+)
+def test_one_vote_veto_grades(grade, veto):
+    assert accidents.vetoes(grade) is veto
+    assert accidents.vetoes(AccidentGrade(grade)) is veto
+
+
+def test_veto_rule_says_its_source_is_not_in_the_mirror():
+    rule = accidents.VETO_GRADES_RULE
+    assert rule.status == "UNVERIFIED"
+    assert "地方党政领导干部安全生产责任制规定" in rule.source and "不在" in rule.source and "未核实" in rule.source
+    assert "regulations.md" in rule.source
+    assert accidents.ONE_VOTE_VETO_GRADES == {AccidentGrade.LARGE, AccidentGrade.SERIOUS,
+                                              AccidentGrade.ESPECIALLY_SERIOUS}
+    with pytest.raises(ValueError):
+        accidents.vetoes("near_miss")
+
+
+def test_veto_grades_match_the_model_choices():
+    from anjian.accidents.choices import VETO_GRADES
+
+    assert {str(g) for g in VETO_GRADES} == {g.value for g in accidents.ONE_VOTE_VETO_GRADES}
+
+
+def test_veto_rule_cites_nothing_from_the_mirror(mirror):
+    # UNVERIFIED rows quote nothing as statute text; the one article named (安全生产法第九条) exists and says what the
+    # note says it says.
+    text = mirror[accidents.LAW_AQSC][1]
+    assert "国务院和县级以上地方各级人民政府应当加强对安全生产工作的领导" in text
+    assert "一票否决" not in text and "一票否决" not in mirror[accidents.LAW_TIAOLI][1]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "match"),
+    [
+        ("TARGET_WARNING_PERCENTS", (100, 80), "递增"),
+        ("TARGET_WARNING_PERCENTS", (80, 90), "递增"),
+        ("TARGET_WARNING_PERCENTS", (80.0, 100), "整数"),
+        ("ONE_VOTE_VETO_GRADES", frozenset({AccidentGrade.ORDINARY, AccidentGrade.LARGE}), "较大"),
+        ("ONE_VOTE_VETO_GRADES", frozenset({AccidentGrade.SERIOUS}), "较大"),
+    ],
+)
+def test_self_check_catches_broken_target_rules(monkeypatch, name, value, match):
+    monkeypatch.setattr(accidents, name, value)
+    with pytest.raises(ValueError, match=match):
+        accidents._check_target_rules()
+
+
+def test_self_check_catches_an_unsourced_target_rule(monkeypatch):
+    import dataclasses
+
+    monkeypatch.setattr(accidents, "VETO_GRADES_RULE", dataclasses.replace(accidents.VETO_GRADES_RULE, source=""))
+    with pytest.raises(ValueError, match="来源"):
+        accidents._check_target_rules()

@@ -147,7 +147,9 @@ ALLOWED_IN = {
     Action.PUBLISH: frozenset({AccidentState.REPLIED, AccidentState.CLOSED}),
     Action.PENALTY: frozenset({AccidentState.REPLIED}),
     Action.MEASURE: frozenset({AccidentState.INVESTIGATING, AccidentState.REPORT_SUBMITTED, AccidentState.REPLIED}),
-    Action.MEASURE_DONE: frozenset({AccidentState.INVESTIGATING, AccidentState.REPORT_SUBMITTED, AccidentState.REPLIED}),
+    Action.MEASURE_DONE: frozenset(
+        {AccidentState.INVESTIGATING, AccidentState.REPORT_SUBMITTED, AccidentState.REPLIED}
+    ),
     Action.LIST: frozenset({AccidentState.REPORTED, AccidentState.INVESTIGATING, AccidentState.REPORT_SUBMITTED}),
     Action.DELIST: OPEN_STATES | {AccidentState.CLOSED},
 }

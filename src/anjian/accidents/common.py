@@ -193,8 +193,7 @@ def next_number(region_code: str, year: int) -> str:
     """事故编号: 「SG」 + county code + year + a four-digit sequence, gap-free per county and year."""
     county = (region_code or "")[:6].ljust(6, "0")
     prefix = f"SG{county}{year}"
-    last = (
-        Accident.objects.filter(Q(number__startswith=prefix)).order_by("-number").values_list("number", flat=True).first()
-    )
+    numbers = Accident.objects.filter(Q(number__startswith=prefix)).order_by("-number")
+    last = numbers.values_list("number", flat=True).first()
     seq = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{seq:04d}"

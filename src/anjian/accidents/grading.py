@@ -47,7 +47,8 @@ def clean_count(value, field: str, errors: dict) -> int:
 def clean_loss(amount, unit, errors: dict, *, field: str = "direct_loss") -> Decimal:
     """The loss in 元 from an amount and its unit ("yuan" or "wan_yuan"); the unit must be given explicitly."""
     if unit not in LOSS_UNITS:
-        errors[f"{field}_unit"] = ValidationError(_("请注明直接经济损失的单位（元或万元）。"), code="loss_unit_required")
+        message = _("请注明直接经济损失的单位（元或万元）。")
+        errors[f"{field}_unit"] = ValidationError(message, code="loss_unit_required")
         return Decimal(0)
     if amount in (None, ""):
         return Decimal(0)

@@ -161,6 +161,9 @@ class AccidentEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["accident", "at"], name="accident_event_time")]
 
+    def __str__(self) -> str:
+        return f"{self.accident_id} {self.action}"
+
 
 class Transmission(models.Model):
     """One upward report along the chain of 条例 第十条、第十一条 (``step`` is a code of ``rules.CHAIN``)."""
@@ -181,6 +184,9 @@ class Transmission(models.Model):
         ordering = ["sent_at", "id"]
         constraints = [models.UniqueConstraint(fields=["accident", "step"], name="transmission_once_per_step")]
 
+    def __str__(self) -> str:
+        return f"{self.accident_id} {self.step}"
+
 
 class SameLevelNotice(models.Model):
     """A notice to public security, labour, trade union, procuratorate or the same-level government (第十条)."""
@@ -195,6 +201,9 @@ class SameLevelNotice(models.Model):
     class Meta:
         ordering = ["level", "party"]
         constraints = [models.UniqueConstraint(fields=["accident", "level", "party"], name="notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.accident_id} {self.level} {self.party}"
 
 
 class Supplement(models.Model):
@@ -217,6 +226,9 @@ class Supplement(models.Model):
 
     class Meta:
         ordering = ["reported_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.accident_id} 续报 {self.reported_at:%Y-%m-%d %H:%M}"
 
 
 class Investigation(models.Model):
@@ -265,6 +277,9 @@ class Investigation(models.Model):
         "report_prevention",
     )
 
+    def __str__(self) -> str:
+        return self.team_name
+
 
 class AppraisalPause(models.Model):
     """Technical appraisal time, not counted in the investigation deadline (条例 第二十七条)."""
@@ -276,6 +291,9 @@ class AppraisalPause(models.Model):
 
     class Meta:
         ordering = ["started_on", "id"]
+
+    def __str__(self) -> str:
+        return self.reason
 
     @property
     def days(self) -> int | None:
@@ -291,6 +309,9 @@ class TeamMember(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
 
 
 class Penalty(models.Model):
@@ -313,6 +334,9 @@ class Penalty(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.get_measure_display()}"
+
 
 class CorrectiveMeasure(models.Model):
     """One 防范和整改措施 from the report or reply; tracked as a hazard when ``hazard`` is set."""
@@ -332,6 +356,9 @@ class CorrectiveMeasure(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description[:50]
 
 
 class InvestigationListing(models.Model):
@@ -358,6 +385,9 @@ class InvestigationListing(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.document_number
+
 
 class ControlTarget(models.Model):
     """An annual control target (控制指标) for one jurisdiction, optionally for one sector."""
@@ -382,6 +412,9 @@ class ControlTarget(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year} {self.sector}"
+
 
 class TargetWarning(models.Model):
     """A warning sent at a threshold (80%, 100%) of a target; each is sent once."""
@@ -397,3 +430,6 @@ class TargetWarning(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "measure", "threshold"], name="target_warning_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.measure} {self.threshold}%"

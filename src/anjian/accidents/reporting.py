@@ -97,7 +97,9 @@ def _text(data, field: str, errors: dict, *, required: bool, max_length: int, me
     value = data.get(field)
     value = "" if value is None else str(value).strip()
     if required and not value:
-        errors[field] = ValidationError(message or _("请填写{label}。").format(label=common.label(field)), code="required")
+        errors[field] = ValidationError(
+            message or _("请填写{label}。").format(label=common.label(field)), code="required"
+        )
     elif len(value) > max_length:
         errors[field] = ValidationError(_("不超过{n}字。").format(n=max_length), code="max_length")
     return value
@@ -201,9 +203,10 @@ def _unit_from(actor, unit: dict[str, Any] | None, sector: str) -> Enterprise:
             actor=actor, data=data, sectors=[sector] if sector else [], audit_action="enterprise.create_from_accident"
         )
     except ValidationError as exc:
-        raise ValidationError(
-            {f"unit_{key}": value for key, value in exc.message_dict.items()}
-        ) from None
+        if not hasattr(exc, "error_dict"):
+            raise
+        # keep each error's code (message_dict would drop it)
+        raise ValidationError({f"unit_{key}": value for key, value in exc.error_dict.items()}) from None
 
 
 # --- the first report -------------------------------------------------------------------------------------------
@@ -334,7 +337,9 @@ def record_unit_learned(*, actor, accident: Accident, unit_learned_at) -> Accide
         before = accident.unit_learned_at
         accident.unit_learned_at = learned
         _unit_lateness(accident)
-        accident.save(update_fields=["unit_learned_at", "unit_report_minutes_late", "suspected_unreported", "updated_at"])
+        accident.save(
+            update_fields=["unit_learned_at", "unit_report_minutes_late", "suspected_unreported", "updated_at"]
+        )
         common.event(
             accident, actor, Action.RECEIVE,
             data={"unit_learned_at": learned, "before": before, "minutes_late": accident.unit_report_minutes_late},

@@ -30,6 +30,17 @@ def _menu(user) -> list:
             elif user.role == Role.GRID_OFFICER:
                 checks.append((_("我的巡查"), reverse("inspections:patrols_mine")))
             items.append((_("监督检查"), "", checks))
+        if user.role != Role.ENTERPRISE_EMPLOYEE:
+            accidents = [(_("事故台账"), reverse("accidents:list"))]
+            if user.role in (
+                Role.ENTERPRISE_PRINCIPAL, Role.ENTERPRISE_SAFETY_MANAGER, Role.BUREAU_LEADER, Role.BUREAU_OFFICER,
+                Role.DEPARTMENT_OFFICER, Role.TOWNSHIP_OFFICER,
+            ):
+                accidents.append((_("报告事故"), reverse("accidents:new")))
+            if not user.is_enterprise_user and user.role != Role.GRID_OFFICER:
+                accidents.append((_("事故统计与通报"), reverse("accidents:statistics")))
+                accidents.append((_("控制指标"), reverse("accidents:targets")))
+            items.append((_("生产安全事故"), "", accidents))
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         items.append((_("用户管理"), reverse("accounts:user_list"), []))
     if user.role == Role.AUDIT_ADMIN:

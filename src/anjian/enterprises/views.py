@@ -71,6 +71,7 @@ def enterprise_detail(request, pk):
             "hazards": enterprise_summary(enterprise),
             "can_report_hazard": bool(routes_for(request.user)),
             **_inspection_context(request.user, enterprise),
+            **_accident_context(request.user, enterprise),
         },
     )
 
@@ -90,6 +91,15 @@ def _inspection_context(user, enterprise) -> dict:
     else:
         documents = list(documents_for_enterprise(user, enterprise)[:20])
     return {"inspections": inspections, "documents": documents, "can_plan_inspection": bool(kinds_for(user))}
+
+
+def _accident_context(user, enterprise) -> dict:
+    """The enterprise file's 事故 tab: its accidents and near misses in the user's view."""
+    from anjian.accidents.queries import accidents_visible_to
+    from anjian.accidents.reporting import can_report
+
+    accidents = list(accidents_visible_to(user).filter(enterprise=enterprise).order_by("-occurred_at")[:20])
+    return {"accidents": accidents, "can_report_accident": can_report(user)}
 
 
 @require_http_methods(["GET", "POST"])

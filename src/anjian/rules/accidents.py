@@ -106,6 +106,16 @@ __all__ = [
     "closure_blockers",
     "LARGE_NEAR_MISS",
     "LARGE_NEAR_MISS_ITEMS",
+    "TARGET_WARNING_PERCENTS",
+    "TARGET_WARNING_RULE",
+    "TARGET_STATUSES",
+    "TARGET_STATUS_LABELS",
+    "target_percent",
+    "target_thresholds_reached",
+    "target_status",
+    "ONE_VOTE_VETO_GRADES",
+    "VETO_GRADES_RULE",
+    "vetoes",
 ]
 
 VERIFIED_PRIMARY = "VERIFIED-PRIMARY"
@@ -1121,3 +1131,96 @@ def _check_tables() -> None:
 
 
 _check_tables()
+
+
+# --- control targets (控制指标) and the one-vote veto (一票否决) — statistics ----------------------------------------
+
+TARGET_WARNING_PERCENTS = (80, 100)
+TARGET_WARNING_RULE = Rule(
+    code="target_warning_percents",
+    title="年度控制指标预警：事故起数或死亡人数达到控制指标的80%、100%时预警（平台设置）",
+    source="本平台设置，取自需求（issue 5「warnings at 80% and 100% of a target」）；"
+    "各省安全生产考核办法的预警口径不一，不在法规镜像中，未核实",
+    status=UNVERIFIED,
+    note="条例493和安全生产法均未规定控制指标及其预警比例；控制指标由上级人民政府（或其安全生产委员会）逐级下达，"
+    "预警比例和是否计入下落不明人员以各省考核办法为准。本平台：百分比 = 实际值 × 100 ÷ 指标值，以整数比较"
+    "（实际值 × 100 ≥ 阈值 × 指标值），不四舍五入；达到80%为预警，等于100%为达到指标，超过100%为超出指标。"
+    "指标为0时：实际为0视为0%；实际≥1视为超出指标（百分比无穷大，两个阈值同时达到）。",
+)
+TARGET_STATUSES = ("ok", "warning", "reached", "exceeded")
+TARGET_STATUS_LABELS = {"ok": "正常", "warning": "预警", "reached": "达到指标", "exceeded": "超出指标"}
+
+
+def _target_number(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} 应为不小于0的整数，实际为 {value!r}")
+    return value
+
+
+def target_percent(value: int, limit: int) -> Decimal | None:
+    """Share of the target used, in % (one decimal, rounded down); None when the limit is 0 and value ≥ 1 (∞)."""
+    value, limit = _target_number(value, "value"), _target_number(limit, "limit")
+    if limit == 0:
+        return Decimal(0) if value == 0 else None
+    return (Decimal(value * 1000 // limit) / 10).quantize(Decimal("0.1"))
+
+
+def target_thresholds_reached(value: int, limit: int) -> tuple[int, ...]:
+    """The warning thresholds of :data:`TARGET_WARNING_PERCENTS` that ``value`` has reached against ``limit``."""
+    value, limit = _target_number(value, "value"), _target_number(limit, "limit")
+    if limit == 0:
+        return TARGET_WARNING_PERCENTS if value > 0 else ()
+    return tuple(t for t in TARGET_WARNING_PERCENTS if value * 100 >= t * limit)
+
+
+def target_status(value: int, limit: int) -> str:
+    """One of :data:`TARGET_STATUSES`: ok (< 80%), warning (≥ 80%), reached (= 100%), exceeded (> 100%)."""
+    value, limit = _target_number(value, "value"), _target_number(limit, "limit")
+    warn, full = TARGET_WARNING_PERCENTS[0], TARGET_WARNING_PERCENTS[-1]
+    if limit == 0:
+        return "ok" if value == 0 else "exceeded"
+    if value * 100 > full * limit:
+        return "exceeded"
+    if value * 100 == full * limit:
+        return "reached"
+    if value * 100 >= warn * limit:
+        return "warning"
+    return "ok"
+
+
+ONE_VOTE_VETO_GRADES = frozenset({AccidentGrade.LARGE, AccidentGrade.SERIOUS, AccidentGrade.ESPECIALLY_SERIOUS})
+VETO_GRADES_RULE = Rule(
+    code="one_vote_veto",
+    title="发生较大及以上生产安全事故的地区，年度安全生产考核实行「一票否决」（平台标记）",
+    source="《地方党政领导干部安全生产责任制规定》（中共中央办公厅、国务院办公厅，2018）及各省安全生产考核办法——均不在"
+    "法规镜像中，原文未核实；regulations.md §1、§2 无相关条目",
+    status=UNVERIFIED,
+    note="法规镜像（条例493、安全生产法）没有一票否决的规定；regulations.md §1（条例493）和§2（安全生产法）"
+    "也未收录。安全生产法第九条只规定县级以上地方各级人民政府加强对安全生产工作的领导。据公开报道，上述规定对发生"
+    "较大及以上事故等情形在考核中实行一票否决，但适用等级、是否含较大涉险事故、以事故发生时间还是调查认定为准，"
+    "各地不一。本平台：当年发生（以发生时间计）"
+    "较大、重大、特别重大事故之一的辖区标记为一票否决候选，只作提示，不作考核结论；较大涉险事故不计入。",
+)
+
+
+def vetoes(grade: AccidentGrade | str) -> bool:
+    """Whether an accident of ``grade`` flags its jurisdiction for the one-vote veto (较大 or worse)."""
+    return _grade(grade) in ONE_VOTE_VETO_GRADES
+
+
+def _check_target_rules() -> None:
+    p = TARGET_WARNING_PERCENTS
+    if not p or any(isinstance(t, bool) or not isinstance(t, int) for t in p):
+        raise ValueError("控制指标预警阈值应为整数百分比")
+    if list(p) != sorted(set(p)) or p[0] <= 0 or p[-1] != 100:
+        raise ValueError("控制指标预警阈值应严格递增，最后一个为100")
+    if not ONE_VOTE_VETO_GRADES <= _ALL or AccidentGrade.ORDINARY in ONE_VOTE_VETO_GRADES:
+        raise ValueError("一票否决的等级应为较大及以上")
+    if {g for g in GRADES if g.rank >= AccidentGrade.LARGE.rank} != ONE_VOTE_VETO_GRADES:
+        raise ValueError("一票否决的等级应为较大、重大、特别重大")
+    if set(TARGET_STATUS_LABELS) != set(TARGET_STATUSES):
+        raise ValueError("控制指标状态名称须覆盖每个状态")
+    _check_rows((TARGET_WARNING_RULE, VETO_GRADES_RULE), "规则")
+
+
+_check_target_rules()

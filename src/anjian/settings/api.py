@@ -41,6 +41,9 @@ SPECTACULAR_SETTINGS = {
         "HearingOutcomeEnum": "anjian.enforcement.choices.HearingOutcome",
         "ClockStatusEnum": "anjian.enforcement.choices.ClockStatus",
         "EnterpriseStatusEnum": "anjian.enterprises.choices.EnterpriseStatus",
+        # Names these sets had before accidents added a second "grade" and a singular "sector" field.
+        "GradeEnum": "anjian.hazards.choices.HazardGrade",
+        "SectorsEnum": "anjian.core.choices.Sector",
         "AccidentKindEnum": "anjian.accidents.choices.AccidentKind",
         "AccidentStateEnum": "anjian.accidents.choices.AccidentState",
         "AccidentGradeEnum": "anjian.accidents.choices.AccidentGradeChoice",

@@ -55,3 +55,7 @@ _statement = env_str("ANJIAN_STATEMENT_PERIOD_DAYS", "")
 if _statement and (not _statement.isdigit() or not 1 <= int(_statement) <= 30):
     raise ImproperlyConfigured("ANJIAN_STATEMENT_PERIOD_DAYS must be a number of working days from 1 to 30.")
 ANJIAN_STATEMENT_PERIOD_DAYS = int(_statement) if _statement else None
+
+# Whether missing persons (下落不明) count as deaths when an accident is graded (anjian.rules.accidents
+# MISSING_AS_DEATHS_RULE: the statistics convention, UNVERIFIED). Each accident records the setting it was graded with.
+ANJIAN_MISSING_AS_DEATHS = env_bool("ANJIAN_MISSING_AS_DEATHS", True)

@@ -5,12 +5,16 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from anjian.accidents.targets import scan_targets
 from anjian.enforcement.scan import scan_reviews
 from anjian.hazards.scan import scan_deadlines
 
 
 class Command(BaseCommand):
-    help = "Run the hazard deadline scan and the enforcement review scan every ANJIAN_SCAN_INTERVAL_SECONDS."
+    help = (
+        "Run the hazard deadline scan, the enforcement review scan and the accident control-target scan every "
+        "ANJIAN_SCAN_INTERVAL_SECONDS."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one round and exit.")
@@ -27,6 +31,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"review scan: {reviews.reminders} reminders")
             except Exception as exc:  # noqa: BLE001 — as above
                 self.stderr.write(f"review scan failed: {exc}")
+            try:
+                warned = scan_targets()
+                self.stdout.write(f"target scan: {warned.warnings} warnings")
+            except Exception as exc:  # noqa: BLE001 — as above
+                self.stderr.write(f"target scan failed: {exc}")
             if once:
                 return
             time.sleep(settings.ANJIAN_SCAN_INTERVAL_SECONDS)

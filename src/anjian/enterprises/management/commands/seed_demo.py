@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from anjian.accidents import demo as accident_demo
 from anjian.accounts import services as account_services
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
@@ -77,8 +78,10 @@ class Command(BaseCommand):
             self._enterprises(actor, rng, enterprises, users)
             hazards = hazard_demo.seed(actor, rng)
             inspections = inspection_demo.seed(DEMO_PASSWORD, rng)
+            accidents = accident_demo.seed(actor, DEMO_PASSWORD, rng)
         self.stdout.write(f"{hazards} demo hazards")
         self.stdout.write(f"{inspections} demo inspections")
+        self.stdout.write(f"{accidents} demo accidents")
         self.stdout.write(self.style.SUCCESS(f"demo data loaded; every demo password is {DEMO_PASSWORD}"))
 
     def _user(self, actor, username, full_name, role, *, authority=None, enterprise=None) -> User:
