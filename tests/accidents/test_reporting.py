@@ -100,8 +100,17 @@ def test_near_miss_is_recorded_ungraded_and_needs_its_item(aw):
     assert codes(exc.value)["near_miss_item"] == ["required"]
     a = report(aw, kind="near_miss", near_miss_item="1", deaths=0, direct_loss="18")
     assert a.grade == "" and a.grade_basis == {} and a.investigating_level == ""
+    # Reported as a 较大 accident, to the province, by default (rules.NEAR_MISS_REPORT_RULE, a setting)
+    assert reporting.report_levels_of(a) == ("county", "city", "province")
+    assert [s["step"] for s in reporting.clock(a)["steps"]] == ["county_to_city", "city_to_province"]
+
+
+def test_near_miss_report_end_point_is_a_setting(aw, settings):
+    settings.ANJIAN_NEAR_MISS_REPORT_TO = "city"
+    a = report(aw, kind="near_miss", near_miss_item="2", deaths=0, direct_loss="0")
     assert reporting.report_levels_of(a) == ("county", "city")
-    assert [s["step"] for s in reporting.clock(a)["steps"]] == ["county_to_city"]
+    settings.ANJIAN_NEAR_MISS_REPORT_TO = "state_council"
+    assert reporting.report_levels_of(a) == ("county", "city", "province", "state_council")
 
 
 # --- the loss and bad input ---------------------------------------------------------------------------------------

@@ -757,3 +757,16 @@ def test_self_check_catches_an_unsourced_target_rule(monkeypatch):
     monkeypatch.setattr(accidents, "VETO_GRADES_RULE", dataclasses.replace(accidents.VETO_GRADES_RULE, source=""))
     with pytest.raises(ValueError, match="来源"):
         accidents._check_target_rules()
+
+
+# --- 较大涉险事故的上报终点 (NEAR_MISS_REPORT_RULE, a setting) -----------------------------------------------------
+
+
+def test_near_miss_report_levels_run_from_the_county_up_to_the_setting():
+    assert accidents.near_miss_report_levels() == ("county", "city", "province")
+    assert accidents.near_miss_report_levels("city") == ("county", "city")
+    assert accidents.near_miss_report_levels("state_council") == ("county", "city", "province", "state_council")
+    with pytest.raises(ValueError):
+        accidents.near_miss_report_levels("county")
+    assert accidents.NEAR_MISS_REPORT_RULE.status == accidents.UNVERIFIED
+    assert "ANJIAN_NEAR_MISS_REPORT_TO" in accidents.NEAR_MISS_REPORT_RULE.note

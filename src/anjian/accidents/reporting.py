@@ -7,6 +7,7 @@ Every function checks permission, validates, writes in one transaction, logs the
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -237,9 +238,9 @@ def _unit_lateness(accident: Accident) -> None:
 
 
 def report_levels_of(accident: Accident) -> tuple[str, ...]:
-    """The department levels the report must reach (a near miss goes as an ordinary accident: to the city)."""
+    """The department levels the report must reach (a near miss: rules.NEAR_MISS_REPORT_RULE, a setting)."""
     if accident.kind == AccidentKind.NEAR_MISS:
-        return ("county", "city")
+        return rules.near_miss_report_levels(getattr(settings, "ANJIAN_NEAR_MISS_REPORT_TO", "province"))
     return rules.report_levels(accident.grade)
 
 

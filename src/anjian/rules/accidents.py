@@ -106,6 +106,9 @@ __all__ = [
     "closure_blockers",
     "LARGE_NEAR_MISS",
     "LARGE_NEAR_MISS_ITEMS",
+    "NEAR_MISS_REPORT_RULE",
+    "NEAR_MISS_REPORT_TO_CHOICES",
+    "near_miss_report_levels",
     "TARGET_WARNING_PERCENTS",
     "TARGET_WARNING_RULE",
     "TARGET_STATUSES",
@@ -1050,6 +1053,25 @@ LARGE_NEAR_MISS_ITEMS = (
     "危及重要场所和设施安全的事故",
     "其他较大涉险事故",
 )
+NEAR_MISS_REPORT_RULE = Rule(
+    code="near_miss_report_levels",
+    title="较大涉险事故逐级上报至哪一级（平台设置，默认同较大事故，报至省级）",
+    source="《生产安全事故信息报告和处置办法》（原国家安全监管总局令第21号）；不在法规镜像中，条例493未规定",
+    status=UNVERIFIED,
+    note="条例第十条只规定四个等级的事故逐级上报到哪一级；较大涉险事故不定级。regulations.md §1.2 只记载令21号要求单位"
+    "负责人1小时内报告县级部门。《安全监管总局机关生产安全较大以上事故和较大涉险事故信息处置办法》（2013）把较大涉险事故"
+    "与较大以上事故一并处置，可见这类信息至少要报到省级；确切的上报终点未核实，故默认按较大事故报至省级部门，"
+    "可用设置 ANJIAN_NEAR_MISS_REPORT_TO（city / province / state_council）调整。每级仍不超过2小时（第十一条的做法）。",
+)
+NEAR_MISS_REPORT_TO_CHOICES = ("city", "province", "state_council")
+
+
+def near_miss_report_levels(report_to: str = "province") -> tuple[str, ...]:
+    """The department levels a 较大涉险事故 is reported through, county first, up to ``report_to``."""
+    if report_to not in NEAR_MISS_REPORT_TO_CHOICES:
+        raise ValueError(f"较大涉险事故上报终点应为 {NEAR_MISS_REPORT_TO_CHOICES} 之一，实际为 {report_to!r}")
+    return REPORT_LEVELS[: REPORT_LEVELS.index(report_to) + 1]
+
 
 
 # --- self-check ----------------------------------------------------------------------------------------------------
@@ -1114,6 +1136,7 @@ def _check_tables() -> None:
         raise ValueError("调查主体须覆盖每个等级")
     _check_rows((INVESTIGATION_RULE, APPRAISAL_PAUSE_RULE, REPLY_RULE, UNIT_FINE_RULE, PRINCIPAL_FINE_RULE), "规则")
     _check_rows((MISSING_AS_DEATHS_RULE, ACCIDENT_TYPES_RULE, FOUR_NOT_LET_GO_RULE, LARGE_NEAR_MISS), "规则")
+    _check_rows((NEAR_MISS_REPORT_RULE,), "规则")
     if set(REPLY_DAYS) != _ALL or set(REPLY_MAX_EXTENSION) != _ALL:
         raise ValueError("批复期限须覆盖每个等级")
     # fines: the mapping must match violations' grades and labels.

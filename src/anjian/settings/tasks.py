@@ -59,3 +59,8 @@ ANJIAN_STATEMENT_PERIOD_DAYS = int(_statement) if _statement else None
 # Whether missing persons (下落不明) count as deaths when an accident is graded (anjian.rules.accidents
 # MISSING_AS_DEATHS_RULE: the statistics convention, UNVERIFIED). Each accident records the setting it was graded with.
 ANJIAN_MISSING_AS_DEATHS = env_bool("ANJIAN_MISSING_AS_DEATHS", True)
+# How far up a 较大涉险事故 is reported (anjian.rules.accidents NEAR_MISS_REPORT_RULE, UNVERIFIED): city, province
+# (the default, as a 较大 accident) or state_council.
+ANJIAN_NEAR_MISS_REPORT_TO = env_str("ANJIAN_NEAR_MISS_REPORT_TO", "province")
+if ANJIAN_NEAR_MISS_REPORT_TO not in ("city", "province", "state_council"):
+    raise ImproperlyConfigured("ANJIAN_NEAR_MISS_REPORT_TO must be city, province or state_council.")
