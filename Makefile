@@ -37,7 +37,7 @@ run: demo
 	@echo "Anjian is at http://$(HOST):$(PORT)/  — demo logins (password Anjian@2026):"
 	@echo "  juzhang (局领导) zhifa (执法人员) zhujian (住建部门) jingxin (经信部门) xiashi / xucun (乡镇)"
 	@echo "  wangge1 (网格员) zhuanjia (专家) qiyea / anquana / yuangonga (企业A) qiyeb / anquanb (企业B)"
-	@echo "  sysadmin (系统管理员) secadmin (安全管理员) auditadmin (安全审计员)"
+	@echo "  shiju (市应急局执法人员) sysadmin (系统管理员) secadmin (安全管理员) auditadmin (安全审计员)"
 	@echo ""
 	@echo "The hazard deadline scan runs in the background every $${ANJIAN_SCAN_INTERVAL_SECONDS:-900} s (manage.py run_scheduler)."
 	$(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
