@@ -24,7 +24,6 @@ from anjian.accidents import excel, queries, reporting
 from anjian.accidents import serializers as s
 from anjian.accidents.api_investigation import InvestigationActions
 from anjian.accidents.filters import AccidentFilter
-from anjian.accidents.grading import COUNT_FIELDS
 from anjian.accidents.models import Accident
 from anjian.accounts.roles import ENTERPRISE_ROLES
 from anjian.enterprises.excel import xlsx_response
@@ -86,7 +85,7 @@ class AccidentViewSet(
         return Response(s.AccidentSerializer(accident, context={"request": self.request}).data, status=code)
 
     def _input(self, cls) -> dict:
-        ser = cls(data=self.request.data)
+        ser = cls(data=s.request_mapping(self.request))
         ser.is_valid(raise_exception=True)
         return dict(ser.validated_data)
 
@@ -135,11 +134,7 @@ class AccidentViewSet(
     @action(detail=True, methods=["post"])
     def supplements(self, request, pk=None):
         accident = self._accident(pk)
-        data = self._input(s.AccidentSupplementInput)
-        for field in COUNT_FIELDS:  # a figure left out keeps its current value
-            data.setdefault(field, getattr(accident, field))
-        if "direct_loss" not in data:
-            data["direct_loss"], data["direct_loss_unit"] = accident.direct_loss_yuan, "yuan"
+        data = self._input(s.AccidentSupplementInput)  # a figure left out keeps its value (read under the lock)
         if not data.get("reported_at"):
             data.pop("reported_at", None)
         reporting.supplement(actor=request.user, accident=accident, data=data)

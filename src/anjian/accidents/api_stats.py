@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from anjian.accidents import circular, stats, targets
 from anjian.accidents.models import ControlTarget, TargetWarning
 from anjian.accidents.queries import targets_visible_to
+from anjian.accidents.serializers import request_mapping
 from anjian.enterprises.excel import XLSX_CONTENT_TYPE
 
 
@@ -277,7 +278,7 @@ class AccidentTargetViewSet(
         responses={201: AccidentTargetSerializer, 200: AccidentTargetSerializer},
     )
     def create(self, request):
-        ser = AccidentTargetInputSerializer(data=request.data)
+        ser = AccidentTargetInputSerializer(data=request_mapping(request))
         ser.is_valid(raise_exception=True)
         target = targets.set_target(actor=request.user, **ser.validated_data)
         code = status.HTTP_201_CREATED if target.created else status.HTTP_200_OK

@@ -223,6 +223,15 @@ def _sheet_title(text: str) -> str:
     return text[:31]
 
 
+def _cell(ws, *, row: int, column: int, value=None):
+    """``ws.cell`` that keeps text as text: openpyxl stores a string starting with 「=」 as a formula, and unit names,
+    places and accounts come from reporters (formula injection)."""
+    c = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        c.data_type = "s"
+    return c
+
+
 def circular_xlsx(data: dict) -> bytes:
     """The circular as xlsx: 概况 (title and text), one sheet per table, 事故清单, 控制指标, 一票否决."""
     from openpyxl import Workbook
@@ -239,12 +248,12 @@ def circular_xlsx(data: dict) -> bytes:
     ws["A2"] = data["authority_name"]
     ws["A3"] = data["issued_on_text"]
     for i, paragraph in enumerate(data["summary"], 5):
-        ws.cell(row=i, column=1, value=paragraph).alignment = Alignment(wrap_text=True, vertical="top")
+        _cell(ws, row=i, column=1, value=paragraph).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 120
 
     for table in data["tables"]:
         ws = wb.create_sheet(_sheet_title(table["title"]))
-        ws.cell(row=1, column=1, value=f"{data['title']} — {table['title']}").font = Font(bold=True, size=12)
+        _cell(ws, row=1, column=1, value=f"{data['title']} — {table['title']}").font = Font(bold=True, size=12)
         headers = []
         for m, label in data["measures"]:
             if m in COMPARED:
@@ -253,20 +262,20 @@ def circular_xlsx(data: dict) -> bytes:
             else:
                 headers.append((m, "current", label))
         headers.append(("near_misses", "current", str(stats.MEASURE_LABELS["near_misses"])))
-        ws.cell(row=2, column=1, value=str(table["heading"])).font = bold
+        _cell(ws, row=2, column=1, value=str(table["heading"])).font = bold
         ws.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
         col = 2
         for period in stats.PERIODS:
-            ws.cell(row=2, column=col, value=data["labels"][period]).font = bold
-            ws.cell(row=2, column=col).alignment = centre
+            _cell(ws, row=2, column=col, value=data["labels"][period]).font = bold
+            _cell(ws, row=2, column=col).alignment = centre
             ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + len(headers) - 1)
             for j, (_m, _k, label) in enumerate(headers):
-                c = ws.cell(row=3, column=col + j, value=label)
+                c = _cell(ws, row=3, column=col + j, value=label)
                 c.font, c.alignment = bold, centre
             col += len(headers)
         r = 4
         for row in [*table["rows"], table["total"]]:
-            ws.cell(row=r, column=1, value=row["label"])
+            _cell(ws, row=r, column=1, value=row["label"])
             col = 2
             for period in stats.PERIODS:
                 for m, key, _label in headers:
@@ -275,7 +284,7 @@ def circular_xlsx(data: dict) -> bytes:
                         value = float(Decimal(value) / 10000)
                     elif isinstance(value, Decimal):
                         value = float(value)
-                    c = ws.cell(row=r, column=col, value=value)
+                    c = _cell(ws, row=r, column=col, value=value)
                     if m == "direct_loss_yuan":
                         c.number_format = "#,##0.00"
                     col += 1
@@ -295,7 +304,7 @@ def circular_xlsx(data: dict) -> bytes:
         (_("下落不明"), 8), (_("重伤"), 6), (_("轻伤"), 6), (_("直接经济损失（万元）"), 14), (_("状态"), 12),
     ]
     for i, (label, width) in enumerate(columns, 1):
-        c = ws.cell(row=1, column=i, value=label)
+        c = _cell(ws, row=1, column=i, value=label)
         c.font, c.alignment = bold, centre
         ws.column_dimensions[get_column_letter(i)].width = width
     for r, a in enumerate(data["accidents"], 2):
@@ -306,32 +315,32 @@ def circular_xlsx(data: dict) -> bytes:
             a["state_label"],
         ]
         for i, v in enumerate(values, 1):
-            ws.cell(row=r, column=i, value=v)
-        ws.cell(row=r, column=14).number_format = "#,##0.00"
+            _cell(ws, row=r, column=i, value=v)
+        _cell(ws, row=r, column=14).number_format = "#,##0.00"
     ws.freeze_panes = "A2"
 
     ws = wb.create_sheet(_("控制指标"))
     for i, label in enumerate([_("辖区"), _("行业领域"), _("指标"), _("控制指标"), _("实际"), _("占比"), _("状态")], 1):
-        ws.cell(row=1, column=i, value=label).font = bold
+        _cell(ws, row=1, column=i, value=label).font = bold
     r = 2
     for p in data["targets"]:
         for m in p["measures"]:
             for i, v in enumerate([p["region_name"], p["sector_label"] or _("全部"), m["label"], m["limit"],
                                    m["value"], m["percent_text"], m["status_label"]], 1):
-                ws.cell(row=r, column=i, value=v)
+                _cell(ws, row=r, column=i, value=v)
             r += 1
     ws.column_dimensions["A"].width = 16
 
     ws = wb.create_sheet(_("一票否决"))
     for i, label in enumerate([_("辖区"), _("事故编号"), _("事故单位"), _("发生时间"), _("等级"), _("死亡")], 1):
-        ws.cell(row=1, column=i, value=label).font = bold
+        _cell(ws, row=1, column=i, value=label).font = bold
     r = 2
     for flag in data["veto"]:
         for a in flag["accidents"]:
             for i, v in enumerate([flag["region_name"], a["number"], a["enterprise_name"],
                                    timezone.localtime(a["occurred_at"]).strftime("%Y-%m-%d %H:%M"), a["grade_label"],
                                    a["deaths"]], 1):
-                ws.cell(row=r, column=i, value=v)
+                _cell(ws, row=r, column=i, value=v)
             r += 1
     ws.column_dimensions["A"].width = 16
 

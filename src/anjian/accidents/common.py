@@ -3,7 +3,8 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import connection
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,11 +190,26 @@ def enterprise_managers(enterprise_id: int) -> list[User]:
     )
 
 
+# Namespace of the transaction-level advisory locks that serialise numbering (PostgreSQL).
+_NUMBER_LOCK_CLASS = 0x5347  # "SG"
+
+
 def next_number(region_code: str, year: int) -> str:
-    """事故编号: 「SG」 + county code + year + a four-digit sequence, gap-free per county and year."""
+    """事故编号: 「SG」 + county code + year + a four-digit sequence, gap-free per county and year.
+
+    Call inside the transaction that inserts the accident: on PostgreSQL a transaction-level advisory lock per
+    county and year is taken first, so concurrent reports wait for each other instead of reading the same last
+    number (SQLite serialises writers anyway). The sequence is compared by length first, so 10000 follows 9999."""
     county = (region_code or "")[:6].ljust(6, "0")
     prefix = f"SG{county}{year}"
-    numbers = Accident.objects.filter(Q(number__startswith=prefix)).order_by("-number")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_NUMBER_LOCK_CLASS, prefix])
+    numbers = (
+        Accident.objects.filter(number__startswith=prefix)
+        .annotate(number_length=Length("number"))
+        .order_by("-number_length", "-number")
+    )
     last = numbers.values_list("number", flat=True).first()
     seq = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{seq:04d}"

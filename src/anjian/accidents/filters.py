@@ -61,7 +61,9 @@ class AccidentFilter(django_filters.FilterSet):
                                               label=_("发生日期起"))
     occurred_to = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("发生日期止"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("事故发生单位"))
+    # Bounded: an id beyond the bigint range must be a filter error (no rows), not an OverflowError on SQLite.
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("事故发生单位"), min_value=1,
+                                             max_value=2**63 - 1, decimal_places=0)
     late = django_filters.BooleanFilter(method="filter_late", label=_("迟报（单位或逐级上报）"))
     suspected_unreported = django_filters.BooleanFilter(field_name="suspected_unreported", label=_("疑似漏报瞒报"))
     needs_follow_up = django_filters.BooleanFilter(method="filter_follow_up", label=_("待认定报告情况"))

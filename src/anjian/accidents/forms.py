@@ -16,7 +16,7 @@ from anjian.accidents.choices import (
     ReportSource,
     SupplementKind,
 )
-from anjian.accidents.grading import COUNT_FIELDS, LOSS_UNIT_LABELS
+from anjian.accidents.grading import COUNT_FIELDS, LOSS_UNIT_LABELS, clean_count
 from anjian.core.choices import Sector
 from anjian.rules import accidents as rules
 
@@ -95,6 +95,18 @@ def loss_initial(yuan) -> tuple[str, str]:
 
 class FiguresMixin:
     """Casualty counts and the loss, shared by the first report and the 续报."""
+
+    def clean(self):
+        # A negative count is otherwise only caught by the service, which a form with another error (e.g. no loss
+        # unit) never reaches: check the counts here too, so every error shows on the first submission.
+        d = super().clean()
+        for name in COUNT_FIELDS:
+            if name in self.fields and name not in self.errors and d.get(name) is not None:
+                errors: dict = {}
+                clean_count(d[name], name, errors)
+                if name in errors:
+                    self.add_error(name, errors[name])
+        return d
 
     def figures(self) -> dict:
         d = self.cleaned_data

@@ -56,6 +56,7 @@ from anjian.accidents.models import (
     Penalty,
     TeamMember,
 )
+from anjian.accounts.roles import ENTERPRISE_ROLES
 from anjian.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
 from anjian.hazards.choices import HazardCategory, HazardRoute, HazardState
 from anjian.rules import accidents as rules
@@ -64,6 +65,8 @@ from anjian.rules import violations
 MAX_TEXT = 20000  # one part of the report
 MAX_NOTE = 5000
 MAX_EVIDENCE = 2000
+# Amounts in 元 (fines, incomes): far above any real one, and inside the bigint columns on every database.
+MAX_YUAN = 10**13
 
 # ListingLevel ↔ the reporting level it stands for (common.LEVEL_ORDER).
 LISTING_LEVEL_OF = {"city": ListingLevel.CITY, "province": ListingLevel.PROVINCE, "state_council": ListingLevel.STATE}
@@ -170,7 +173,9 @@ def _int(value, field: str, errors: dict, *, label: str, required: bool = True, 
         number = value
     else:
         text = str(value).strip().replace(",", "")
-        number = int(text) if text.isdigit() or (text.startswith("-") and text[1:].isdigit()) else None
+        digits = text[1:] if text.startswith("-") else text
+        # ASCII only: "²".isdigit() is True but int("²") fails; 4300+ digits exceed int()'s limit.
+        number = int(text) if digits.isascii() and digits.isdigit() and len(digits) <= 30 else None
     if number is None:
         errors[field] = ValidationError(_("{label}须为整数。").format(label=label), code="invalid")
         return None
@@ -262,6 +267,16 @@ def can_open(user, accident: Accident) -> bool:
         and _is_supervisor(user)
         and bool(accident.investigating_level)
         and _level_ok(user, accident.investigating_level)
+    )
+
+
+def report_withheld(user, accident: Accident) -> bool:
+    """Whether the six parts of the report are withheld from ``user``: until the reply they are the investigation
+    team's drafts and findings (第二十八条: 保守事故调查的秘密), so the unit's own users see them from the reply on."""
+    if common.is_system(user):
+        return False
+    return getattr(user, "role", None) in ENTERPRISE_ROLES and accident.state in (
+        AccidentState.INVESTIGATING, AccidentState.REPORT_SUBMITTED
     )
 
 
@@ -777,9 +792,10 @@ def record_penalty(
                             max_length=100)
     note = _text(note, "note", errors, label=_("说明"), required=False, max_length=MAX_NOTE)
     is_fine = measure == PenaltyMeasure.FINE
-    amount = _int(amount_yuan, "amount_yuan", errors, label=_("罚款金额（元）"), required=is_fine, low=1)
+    amount = _int(amount_yuan, "amount_yuan", errors, label=_("罚款金额（元）"), required=is_fine, low=1,
+                  high=MAX_YUAN)
     income = _int(last_year_income_yuan, "last_year_income_yuan", errors, label=_("上一年年收入（元）"),
-                  required=is_fine and target == PenaltyTarget.PRINCIPAL, low=0)
+                  required=is_fine and target == PenaltyTarget.PRINCIPAL, low=0, high=MAX_YUAN)
     aggravated = bool(aggravated)
     if not is_fine and amount is not None:
         errors["amount_yuan"] = ValidationError(_("非罚款的处理方式不填写金额。"), code="amount_not_allowed")
@@ -995,6 +1011,8 @@ def list_investigation(
 def lift_listing(*, actor, accident: Accident, lift_document: str) -> InvestigationListing:
     """摘牌: by the listing level or a higher one."""
     common.visible(actor, accident)
+    if not common.is_system(actor) and listing_level_for(actor) is None:  # the role first, then the listing
+        raise PermissionDeniedError(_("只有设区的市级以上负有安全生产监管职责的部门可以摘牌。"))
     errors: dict = {}
     lift_document = _text(lift_document, "lift_document", errors, label=_("摘牌文号"), max_length=100)
     with transaction.atomic():

@@ -46,10 +46,17 @@ def listings_visible_to(user) -> QuerySet[InvestigationListing]:
 
 
 def targets_visible_to(user) -> QuerySet[ControlTarget]:
-    """Targets of regions inside the user's authority region (officers only; enterprises see none)."""
+    """Targets of regions inside the user's authority region (officers only; enterprises see none).
+
+    A department sees only the targets set for its own sectors: a target's progress counts every accident of its
+    region (and sector), so a region-wide target would show a department the accidents of other sectors."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "authority_id", None):
         return ControlTarget.objects.none()
     if user.role not in (Role.BUREAU_LEADER, Role.BUREAU_OFFICER, Role.DEPARTMENT_OFFICER, Role.TOWNSHIP_OFFICER):
         return ControlTarget.objects.none()
     prefix = user.authority.region.prefix
-    return ControlTarget.objects.filter(region__code__startswith=prefix).select_related("region")
+    qs = ControlTarget.objects.filter(region__code__startswith=prefix).select_related("region")
+    if user.role == Role.DEPARTMENT_OFFICER:
+        sectors = [s for s in (user.authority.sectors or []) if s]
+        return qs.filter(sector__in=sectors) if sectors else ControlTarget.objects.none()
+    return qs

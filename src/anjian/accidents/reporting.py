@@ -151,6 +151,11 @@ def _clean_report(actor, enterprise, data: dict[str, Any]) -> dict[str, Any]:
     out["reporter_name"] = _text(data, "reporter_name", errors, required=True, max_length=50)
     out["reporter_phone"] = _text(data, "reporter_phone", errors, required=False, max_length=30)
     out.update(clean_figures(data, errors))
+    if kind == AccidentKind.NEAR_MISS and out["deaths"] > 0 and "deaths" not in errors:
+        errors["deaths"] = ValidationError(
+            _("造成人员死亡的是生产安全事故，请按事故报告（由伤亡和损失定级）；较大涉险事故不定级。"),
+            code="near_miss_with_deaths",
+        )
 
     enterprise_user = not common.is_system(actor) and actor.role in ENTERPRISE_ROLES
     source = ReportSource.UNIT if enterprise_user else (data.get("source") or ReportSource.UNIT)
@@ -275,13 +280,17 @@ def report_accident(
         )
         _grade_fields(accident)
         _unit_lateness(accident)
-        accident.number = common.next_number(accident.region_code, timezone.localtime(accident.occurred_at).year)
-        try:
-            with transaction.atomic():
-                accident.save(force_insert=True)
-        except IntegrityError:  # a concurrent report took the number: take the next one
-            accident.number = common.next_number(accident.region_code, timezone.localtime(accident.occurred_at).year)
-            accident.save(force_insert=True)
+        year = timezone.localtime(accident.occurred_at).year
+        for attempt in range(3):
+            # next_number serialises concurrent reports on PostgreSQL; the retry covers other backends.
+            accident.number = common.next_number(accident.region_code, year)
+            try:
+                with transaction.atomic():
+                    accident.save(force_insert=True)
+                break
+            except IntegrityError:  # a concurrent report took the number: take the next one
+                if attempt == 2:
+                    raise
         common.event(
             accident,
             actor,
@@ -371,7 +380,7 @@ def transmit(
     codes = {s.code for s in rules.CHAIN if s.from_level in ("county", "city", "province") and s.to_level in (
         "city", "province", "state_council")}
     errors: dict = {}
-    if step not in codes:
+    if not isinstance(step, str) or step not in codes:
         errors["step"] = ValidationError(_("请选择上报环节。"), code="invalid_choice")
         raise ValidationError(errors)
     chain_step = rules.chain_step(step)
@@ -423,9 +432,9 @@ def record_notice(*, actor, accident: Accident, level: str, party: str, notified
     if not can_clock(actor):
         raise PermissionDeniedError(_("只有监管部门可以登记同级通知。"))
     errors: dict = {}
-    if level not in ("county", "city", "province", "state_council"):
+    if not isinstance(level, str) or level not in ("county", "city", "province", "state_council"):
         errors["level"] = ValidationError(_("请选择层级。"), code="invalid_choice")
-    if party not in rules.NOTIFIED_LABELS:
+    if not isinstance(party, str) or party not in rules.NOTIFIED_LABELS:
         errors["party"] = ValidationError(_("请选择通知对象。"), code="invalid_choice")
     at = _moment(notified_at, "notified_at", errors, required=True, label=_("通知时间"))
     if errors:
@@ -504,16 +513,28 @@ def clock(accident: Accident) -> dict[str, Any]:
 # --- supplementary reports ---------------------------------------------------------------------------------------
 
 
+def _supplied_figures(data: dict[str, Any], errors: dict) -> dict[str, Any]:
+    """The figures a 续报 gives: a count or the loss left out of ``data`` keeps its current value."""
+    out = {field: clean_count(data.get(field), field, errors) for field in COUNT_FIELDS if field in data}
+    if "direct_loss_yuan" in data and "direct_loss" not in data:
+        out["direct_loss_yuan"] = clean_loss(data.get("direct_loss_yuan"), "yuan", errors, field="direct_loss_yuan")
+    elif "direct_loss" in data or "direct_loss_unit" in data:
+        out["direct_loss_yuan"] = clean_loss(data.get("direct_loss"), data.get("direct_loss_unit"), errors)
+    return out
+
+
 def supplement(*, actor, accident: Accident, data: dict[str, Any]) -> Supplement:
-    """A 续报 with the current figures. Inside the 第十三条 window a casualty change re-grades the accident; after
-    it, the figures are refused (the statistics keep the figures at the window's end) but a note is still taken."""
+    """A 续报 with the current figures (a figure left out of ``data`` keeps its value, read under the lock). Inside
+    the 第十三条 window a casualty change re-grades the accident; after it, the figures are refused (the statistics
+    keep the figures at the window's end) but a note is still taken. A near miss that a 续报 gives deaths becomes
+    an accident (graded, to be investigated): a death is never left ungraded and out of the accident figures."""
     common.visible(actor, accident)
     if not can_supplement(actor, accident):
         raise PermissionDeniedError(_("您不能续报该事故。"))
     errors: dict = {}
     reported_at = _moment(data.get("reported_at") or common.now(), "reported_at", errors, required=True,
                           label=_("续报时间"))
-    figures = clean_figures(data, errors)
+    supplied = _supplied_figures(data, errors)
     note = _text(data, "note", errors, required=True, max_length=5000, message=_("请填写续报内容。"))
     if errors:
         raise ValidationError(errors)
@@ -522,7 +543,16 @@ def supplement(*, actor, accident: Accident, data: dict[str, Any]) -> Supplement
         common.check_state(accident, Action.SUPPLEMENT)
         if reported_at < accident.occurred_at:
             raise ValidationError({"reported_at": ValidationError(_("续报时间不能早于事故发生时间。"), code="order")})
+        last = accident.supplements.order_by("-reported_at").values_list("reported_at", flat=True).first()
+        if last is not None and reported_at < last:
+            # The figures are the latest report's: an earlier 续报 entered afterwards would overwrite newer ones.
+            raise ValidationError({"reported_at": ValidationError(
+                _("续报时间不能早于上一次续报的时间（{at}）。").format(
+                    at=timezone.localtime(last).strftime("%Y-%m-%d %H:%M")),
+                code="order",
+            )})
         current = {f: getattr(accident, f) for f in (*COUNT_FIELDS, "direct_loss_yuan")}
+        figures = {**current, **supplied}
         changed = {f: (current[f], v) for f, v in figures.items() if v != current[f]}
         local = timezone.localtime(accident.occurred_at)
         in_window = rules.in_supplement_window(local, timezone.localtime(reported_at), kind=accident.supplement_kind)
@@ -536,9 +566,15 @@ def supplement(*, actor, accident: Accident, data: dict[str, Any]) -> Supplement
         grade_before, level_before = accident.grade, accident.investigating_level
         for field, value in figures.items():
             setattr(accident, field, value)
-        _grade_fields(accident)
         fields = [*COUNT_FIELDS, "direct_loss_yuan", "grade", "grade_basis", "investigating_level", "updated_at"]
-        level_changed = accident.investigating_level != level_before and accident.kind == AccidentKind.ACCIDENT
+        converted = accident.kind == AccidentKind.NEAR_MISS and accident.deaths > 0
+        if converted:
+            accident.kind, accident.near_miss_item = AccidentKind.ACCIDENT, ""
+            fields += ["kind", "near_miss_item"]
+        _grade_fields(accident)
+        level_changed = (
+            not converted and accident.investigating_level != level_before and accident.kind == AccidentKind.ACCIDENT
+        )
         if level_changed:
             accident.level_changed_from = level_before
             accident.level_changed_at = common.now()
@@ -556,8 +592,10 @@ def supplement(*, actor, accident: Accident, data: dict[str, Any]) -> Supplement
         if accident.grade != grade_before:
             common.event(
                 accident, actor, Action.REGRADE,
+                note=_("较大涉险事故造成人员死亡，转为生产安全事故。") if converted else "",
                 data={"from": grade_before, "to": accident.grade, "basis": accident.grade_basis,
-                      "level_from": level_before, "level_to": accident.investigating_level},
+                      "level_from": level_before, "level_to": accident.investigating_level,
+                      "from_kind": AccidentKind.NEAR_MISS.value if converted else accident.kind},
             )
         recipients = set(common.officers_over(accident, level="county"))
         title = _("事故续报：{unit}（{number}）").format(unit=accident.enterprise.name, number=accident.number)
@@ -569,8 +607,15 @@ def supplement(*, actor, accident: Accident, data: dict[str, Any]) -> Supplement
                 old=rules.INVESTIGATION_LEVEL_LABELS.get(level_before, level_before),
                 new=rules.INVESTIGATION_LEVEL_LABELS.get(accident.investigating_level, accident.investigating_level),
             )
+        if converted:
+            for level in report_levels_of(accident):
+                recipients.update(common.officers_over(accident, level=level))
+            title = _("较大涉险事故转为生产安全事故：{number}（{grade}，{level}负责调查）").format(
+                number=accident.number, grade=accident.get_grade_display(),
+                level=rules.INVESTIGATION_LEVEL_LABELS.get(accident.investigating_level, accident.investigating_level),
+            )
         recipients.discard(actor if not common.is_system(actor) else None)
-        kind = "accident.level_changed" if level_changed else "accident.supplemented"
+        kind = "accident.level_changed" if (level_changed or converted) else "accident.supplemented"
         transaction.on_commit(
             lambda: common.notify.notify(sorted(recipients, key=lambda u: u.pk), common.message(accident, kind, title))
         )

@@ -2,6 +2,8 @@
 only parse types; the services validate (negative counts, the loss unit, times in the future or out of order …)
 with the same field codes as the pages."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -182,6 +184,26 @@ class AccidentSerializer(AccidentListSerializer):
 # --- input ------------------------------------------------------------------------------------------------------
 
 
+def request_mapping(request):
+    """The request body as a mapping; a JSON body that is not an object (null, a list, a string) is a 400 with a
+    Chinese message (DRF would answer ``null`` with an untranslated "No data provided")."""
+    data = request.data
+    if not isinstance(data, Mapping):
+        raise serializers.ValidationError({"non_field_errors": [serializers.ErrorDetail(
+            _("请求内容须为 JSON 对象。"), code="invalid")]})
+    return data
+
+
+class MomentField(serializers.DateTimeField):
+    """DRF's DateTimeField, with a moment out of range (year 1 east of UTC) a 400 ``overflow``, not a 500."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class LossUnitField(serializers.ChoiceField):
     """元 or 万元, always given explicitly: missing or unknown answers the service's code ``loss_unit_required``."""
 
@@ -227,28 +249,28 @@ class AccidentReportInput(_Figures):
     accident_type = serializers.CharField(max_length=2, help_text="GB 6441 事故类别代码（01–20）")
     supplement_kind = serializers.ChoiceField(choices=SupplementKind.choices, required=False,
                                               default=SupplementKind.GENERAL)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = MomentField()
     place = serializers.CharField(max_length=200, allow_blank=True)
     account = serializers.CharField(allow_blank=True)
     measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
     reporter_name = serializers.CharField(max_length=50, allow_blank=True)
     reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    unit_learned_at = serializers.DateTimeField(required=False, allow_null=True)
+    unit_learned_at = MomentField(required=False, allow_null=True)
     source = serializers.ChoiceField(choices=ReportSource.choices, required=False,
                                      help_text="接报来源（监管部门登记时；企业报告恒为 unit）")
-    county_received_at = serializers.DateTimeField(required=False, allow_null=True,
-                                                   help_text="县级部门接到报告时间（监管部门登记时必填）")
+    county_received_at = MomentField(required=False, allow_null=True,
+                                     help_text="县级部门接到报告时间（监管部门登记时必填）")
 
 
 class AccidentUnitLearnedInput(serializers.Serializer):
-    unit_learned_at = serializers.DateTimeField()
+    unit_learned_at = MomentField()
 
 
 class AccidentTransmissionInput(serializers.Serializer):
     step = serializers.ChoiceField(choices=list(STEP_LABELS.items()))
-    sent_at = serializers.DateTimeField()
-    received_at = serializers.DateTimeField(required=False, allow_null=True,
-                                            help_text="本级接到报告时间；不填取县级接报时间或上一环节上报时间")
+    sent_at = MomentField()
+    received_at = MomentField(required=False, allow_null=True,
+                              help_text="本级接到报告时间；不填取县级接报时间或上一环节上报时间")
     recipient = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     sender_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -258,14 +280,14 @@ class AccidentNoticeInput(serializers.Serializer):
     level = serializers.ChoiceField(choices=REPORT_LEVEL_CHOICES)
     party = serializers.CharField(max_length=30, help_text="通知对象：" + "、".join(
         f"{code}（{label}）" for code, label in rules.NOTIFIED_LABELS.items()))
-    notified_at = serializers.DateTimeField()
+    notified_at = MomentField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class AccidentSupplementInput(serializers.Serializer):
     """The figures after the 续报; a figure left out keeps its current value (the loss: both parts or neither)."""
 
-    reported_at = serializers.DateTimeField(required=False, allow_null=True, help_text="不填为现在")
+    reported_at = MomentField(required=False, allow_null=True, help_text="不填为现在")
     deaths = serializers.IntegerField(required=False)
     missing = serializers.IntegerField(required=False)
     serious_injuries = serializers.IntegerField(required=False)

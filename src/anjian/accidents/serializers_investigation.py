@@ -74,6 +74,9 @@ class InvestigationSerializer(serializers.ModelSerializer):
     missing_parts = serializers.SerializerMethodField()
     level_changed = serializers.SerializerMethodField()
     accident_state = serializers.CharField(source="accident.state", read_only=True)
+    report_withheld = serializers.SerializerMethodField(
+        help_text="调查报告六项内容在批复前不向事故发生单位的用户提供（此时为空）"
+    )
 
     class Meta:
         model = Investigation
@@ -83,9 +86,23 @@ class InvestigationSerializer(serializers.ModelSerializer):
             "extension_approved_by", "deadline", *Investigation.REPORT_PARTS, "missing_parts", "report_submitted_on",
             "reply_extension_days", "reply_deadline", "reply_document", "reply_authority", "replied_on",
             "reply_summary", "published_on", "publication", "members", "pauses", "clock", "reply_clock",
-            "level_changed", "created_at", "updated_at",
+            "level_changed", "report_withheld", "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+    def _withheld(self, obj) -> bool:
+        request = self.context.get("request")
+        return request is not None and services.report_withheld(request.user, obj.accident)
+
+    def get_report_withheld(self, obj) -> bool:
+        return self._withheld(obj)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data.get("report_withheld"):
+            for part in Investigation.REPORT_PARTS:
+                data[part] = ""
+        return data
 
     def get_level_label(self, obj) -> str:
         return services.level_label(obj.level)

@@ -13,7 +13,8 @@ What a target counts (our conventions, see ``rules.TARGET_WARNING_RULE``): accid
 misses) that occurred (local time) in the target's year in the target's region subtree (and sector when set), with
 their current figures; deaths include the missing persons of accidents graded with missing counted as deaths
 (``Accident.missing_count_as_deaths``, the platform setting ``rules.MISSING_AS_DEATHS_RULE``). A target's progress is
-the jurisdiction's figure: it is not narrowed to the viewer's sectors (a department sees the region's target as set).
+the jurisdiction's figure, not narrowed to the viewer's sectors; so a department sees only the targets set for its
+own sectors (``queries.targets_visible_to``): a region-wide target would count the other sectors' accidents.
 Changing a target's limit discards the warnings already sent for that measure, so they are sent again against the
 new limit (the audit chain keeps the old ones).
 """
