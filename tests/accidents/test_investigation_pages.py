@@ -299,3 +299,17 @@ def test_report_part_not_sent_is_kept(aw):
     assert inv.report_unit_overview == "概况" and inv.report_prevention == "加装联锁"
     r = aw.client("b1").post(step_url(a, "report"), {})
     assert r.status_code == 400 and "请填写调查报告内容" in r.content.decode()
+
+
+def test_report_parts_withheld_from_the_unit_on_the_page_until_the_reply(aw):
+    a, _inv = opened(aw)
+    inv_services.save_report(actor=aw.user["b1"], accident=a, parts=PARTS)
+    page = aw.client("e1").get(detail(a)).content.decode()
+    assert 'data-testid="report-withheld"' in page and PARTS["report_cause_nature"] not in page
+    page = aw.client("b1").get(detail(a)).content.decode()
+    assert PARTS["report_cause_nature"] in page and 'data-testid="report-withheld"' not in page
+    inv_services.submit_report(actor=aw.user["b1"], accident=a, submitted_on=today())
+    inv_services.record_reply(actor=aw.user["b1"], accident=a, document="复1", authority="海宁市人民政府",
+                              replied_on=today())
+    page = aw.client("e1").get(detail(a)).content.decode()
+    assert PARTS["report_cause_nature"] in page and 'data-testid="report-withheld"' not in page

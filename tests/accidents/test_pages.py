@@ -322,6 +322,18 @@ def test_supplement_from_the_page_regrades_and_shows_the_banner(aw):
     assert r.status_code == 400 and "请注明直接经济损失的单位（元或万元）。" in html(r)
 
 
+def test_a_near_miss_with_a_death_by_supplement_becomes_an_accident_on_the_page(aw):
+    a = report(aw, kind="near_miss", near_miss_item="1", deaths=0, direct_loss="18")
+    client = aw.client("b1")
+    r = client.post(f"/accidents/{a.pk}/supplement/", {
+        "supplement-deaths": "1", "supplement-missing": "0", "supplement-serious_injuries": "0",
+        "supplement-minor_injuries": "0", "supplement-direct_loss": "20", "supplement-direct_loss_unit": "wan_yuan",
+        "supplement-note": "一名被困人员经抢救无效死亡。"}, follow=True)
+    a.refresh_from_db()
+    assert a.kind == "accident" and a.grade == "ordinary" and a.grade_basis["deaths"] == 1
+    assert "已转为生产安全事故（一般事故）" in html(r)
+
+
 def test_supplement_after_the_window_is_refused_on_the_page(aw):
     occurred = ago(days=35)
     a = report(aw, occurred_at=occurred, unit_learned_at=occurred + MIN, county_received_at=occurred + 20 * MIN)

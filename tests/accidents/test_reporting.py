@@ -460,3 +460,19 @@ def test_numbers_run_per_county_and_year_of_occurrence(aw):
     old = ago(days=800)
     earlier = report(aw, occurred_at=old, unit_learned_at=old + MIN, county_received_at=old + 20 * MIN)
     assert earlier.number == f"SG330481{timezone.localtime(old).year}0001"
+
+
+def test_a_transmission_in_the_same_minute_as_a_platform_receipt_is_accepted(aw):
+    """An enterprise's report is received with seconds; the page's time input has only minutes."""
+    a = report(aw, "e1m")
+    sent = a.county_received_at.replace(second=0, microsecond=0)
+    row = reporting.transmit(actor=aw.user["b1"], accident=a, step="county_to_city", sent_at=sent)
+    assert row.minutes_late == 0
+
+
+def test_a_fire_takes_the_seven_day_window_unless_told_otherwise(aw):
+    fire = report(aw, accident_type="08", supplement_kind="")
+    assert fire.supplement_kind == "fire"
+    assert report(aw, accident_type="08", supplement_kind="general").supplement_kind == "general"
+    assert report(aw, accident_type="03", supplement_kind="").supplement_kind == "general"
+    assert report(aw, accident_type="02", supplement_kind="road_traffic").supplement_kind == "road_traffic"

@@ -21,6 +21,7 @@ from anjian.accidents.choices import (
 from anjian.accidents.forms import STEP_LABELS
 from anjian.core.choices import Sector
 from anjian.core.errors import ServiceError
+from anjian.core.xlsx import text_safe
 from anjian.rules import accidents as rules
 
 COLUMNS = (
@@ -101,7 +102,7 @@ def export_ledger(queryset, title: str = "", limit: int | None = None) -> bytes:
         if n > limit:
             raise ExportTooLargeError(_("导出超过 {} 行，请缩小筛选范围后再导出。").format(limit))
         ws.append(
-            [
+            text_safe(ws, [
                 n,
                 a.number,
                 _label(AccidentKind, a.kind),
@@ -130,7 +131,7 @@ def export_ledger(queryset, title: str = "", limit: int | None = None) -> bytes:
                 _label(ReportingFinding, a.reporting_finding),
                 _label(AccidentState, a.state),
                 _dt(a.closed_at),
-            ]
+            ])
         )
     out = io.BytesIO()
     wb.save(out)

@@ -136,7 +136,8 @@ class ReportForm(FiguresMixin, forms.Form):
                              blank=_("—— 不适用 ——"))
     accident_type = _select(_("事故类别（GB 6441）"), ACCIDENT_TYPE_CHOICES, blank=_("请选择"))
     sector = _select(_("行业领域"), Sector.choices, blank=_("请选择"))
-    supplement_kind = _select(_("补报时限类别"), SupplementKind.choices, initial=SupplementKind.GENERAL)
+    supplement_kind = _select(_("补报时限类别"), SupplementKind.choices, required=False,
+                              blank=_("按事故类别（火灾7日，其他30日）"))
     occurred_at = _moment(_("发生时间"), required=True)
     place = _char(_("发生地点"), required=True, max_length=200)
     deaths = _count(_("死亡人数"))

@@ -36,6 +36,7 @@ from anjian.enterprises.queries import enterprises_visible_to
 from anjian.rules import accidents as rules
 
 FUTURE_SLACK = datetime.timedelta(minutes=10)
+FIRE_TYPE = "08"  # GB 6441 火灾
 _TYPE_CODES = {code for code, _label in ACCIDENT_TYPE_CHOICES}
 _NEAR_MISS_ITEMS = {code for code, _label in NEAR_MISS_ITEM_CHOICES}
 
@@ -137,7 +138,11 @@ def _clean_report(actor, enterprise, data: dict[str, Any]) -> dict[str, Any]:
     if accident_type not in _TYPE_CODES:
         errors["accident_type"] = ValidationError(_("请选择 GB 6441 事故类别。"), code="invalid_choice")
     out["accident_type"] = accident_type
-    supplement_kind = data.get("supplement_kind") or SupplementKind.GENERAL
+    # Not given: a 火灾 (GB 6441 type 08) takes the fire window of 第十三条第二款 (7 days), the rest 30 days. A road
+    # traffic accident cannot be told from its type (车辆伤害 covers in-plant vehicles): the reporter chooses it.
+    supplement_kind = data.get("supplement_kind") or (
+        SupplementKind.FIRE if accident_type == FIRE_TYPE else SupplementKind.GENERAL
+    )
     if supplement_kind not in SupplementKind.values:
         errors["supplement_kind"] = ValidationError(_("请选择补报时限类别。"), code="invalid_choice")
     out["supplement_kind"] = supplement_kind
@@ -357,6 +362,10 @@ def record_unit_learned(*, actor, accident: Accident, unit_learned_at) -> Accide
     return accident
 
 
+def _minute(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
 def _previous_received(accident: Accident, step: rules.ChainStep) -> datetime.datetime | None:
     """When the sending level of ``step`` received the report: the county's receipt, or the previous transmission."""
     if step.from_level == "county":
@@ -394,7 +403,7 @@ def transmit(
         received = given or _previous_received(accident, chain_step)
         if received is None:
             errors["received_at"] = ValidationError(_("请填写本级接到报告的时间。"), code="required")
-        elif sent and sent < received:
+        elif sent and _minute(sent) < _minute(received):  # pages give minutes; a platform receipt has seconds
             errors["sent_at"] = ValidationError(_("上报时间不能早于本级接到报告的时间。"), code="order")
         if received and received < accident.occurred_at:
             errors["received_at"] = ValidationError(_("接到报告时间不能早于事故发生时间。"), code="order")

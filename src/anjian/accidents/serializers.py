@@ -247,8 +247,10 @@ class AccidentReportInput(_Figures):
                                              help_text="较大涉险事故的情形（kind=near_miss 时必填）")
     sector = serializers.ChoiceField(choices=Sector.choices)
     accident_type = serializers.CharField(max_length=2, help_text="GB 6441 事故类别代码（01–20）")
-    supplement_kind = serializers.ChoiceField(choices=SupplementKind.choices, required=False,
-                                              default=SupplementKind.GENERAL)
+    supplement_kind = serializers.ChoiceField(
+        choices=SupplementKind.choices, required=False, allow_blank=True,
+        help_text="补报时限类别；不填时火灾（类别08）为 fire（7日），其他为 general（30日）",
+    )
     occurred_at = MomentField()
     place = serializers.CharField(max_length=200, allow_blank=True)
     account = serializers.CharField(allow_blank=True)

@@ -353,7 +353,11 @@ def _run_supplement(user, accident, form):
     data = form.service_data()
     if not data.get("reported_at"):
         data.pop("reported_at", None)
+    was_near_miss = accident.kind == AccidentKind.NEAR_MISS
     row = reporting.supplement(actor=user, accident=accident, data=data)
+    if was_near_miss and row.grade_after:
+        return _("续报已登记：较大涉险事故造成人员死亡，已转为生产安全事故（{new}），已通知上级。").format(
+            new=_grade_label(row.grade_after))
     if row.level_before != row.level_after and accident.kind == AccidentKind.ACCIDENT:
         return _("续报已登记：事故等级由{old}调整为{new}，负责调查的人民政府由{lold}变更为{lnew}，已通知上级。").format(
             old=_grade_label(row.grade_before), new=_grade_label(row.grade_after),

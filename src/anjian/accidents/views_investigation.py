@@ -166,6 +166,7 @@ def investigation_context(user, accident: Accident, bound: tuple[str, object] | 
     investigator = rules.investigator(accident.grade) if accident.grade and not near else None
     grade = rules.AccidentGrade(accident.grade) if accident.grade else None
     blockers = services.closure_readiness(accident, inv)
+    withheld = services.report_withheld(user, accident)
     ctx = {
         "near_miss": near,
         "investigation": inv,
@@ -179,8 +180,10 @@ def investigation_context(user, accident: Accident, bound: tuple[str, object] | 
         "reply_clock": services.reply_clock(inv) if inv else None,
         "members": list(inv.members.all()) if inv else [],
         "pauses": list(inv.pauses.all()) if inv else [],
+        "report_withheld": withheld,
         "parts": [
-            {"field": p, "label": services.part_label(p), "text": getattr(inv, p)} for p in Investigation.REPORT_PARTS
+            {"field": p, "label": services.part_label(p), "text": "" if withheld else getattr(inv, p)}
+            for p in Investigation.REPORT_PARTS
         ] if inv else [],
         "missing_parts": [services.part_label(p) for p in services.missing_parts(inv)] if inv else [],
         "penalties": [

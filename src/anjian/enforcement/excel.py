@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from anjian.core.errors import ServiceError
+from anjian.core.xlsx import text_safe
 from anjian.enforcement.choices import DocState, DocType, ServiceMethod
 
 COLUMNS = (
@@ -70,7 +71,7 @@ def export_ledger(queryset, title: str = "", limit: int | None = None) -> bytes:
     for n, doc in enumerate(qs.order_by("id").iterator(chunk_size=2000), start=1):
         if n > limit:
             raise ExportTooLargeError(_("导出超过 {} 行，请缩小筛选范围后再导出。").format(limit))
-        ws.append([
+        ws.append(text_safe(ws, [
             n,
             doc.number or _("（草稿）"),
             str(DocType(doc.doc_type).label),
@@ -90,7 +91,7 @@ def export_ledger(queryset, title: str = "", limit: int | None = None) -> bytes:
             doc.inspection.number if doc.inspection else "",
             doc.case.number if doc.case else "",
             doc.content_hash,
-        ])
+        ]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -24,6 +24,7 @@ from anjian.core import audit
 from anjian.core.choices import Sector
 from anjian.core.models import Grid, Region, subtree_q
 from anjian.core.queries import jurisdiction_prefix
+from anjian.core.xlsx import text_safe
 from anjian.enterprises import services
 from anjian.enterprises.choices import EnterpriseStatus, Scale, StandardizationGrade, SupervisionClass
 from anjian.rules import uscc as uscc_rules
@@ -384,7 +385,7 @@ def export_enterprises(queryset, limit: int | None = None) -> bytes:
             elif value is None:
                 value = ""
             row.append(value)
-        ws.append(row)
+        ws.append(text_safe(ws, row))
     return _save(wb)
 
 

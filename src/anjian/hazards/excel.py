@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from anjian.core.errors import ServiceError
+from anjian.core.xlsx import text_safe
 from anjian.hazards.choices import HazardCategory, HazardGrade, HazardRoute, HazardState, ProductionStop
 
 COLUMNS = (
@@ -81,7 +82,7 @@ def export_ledger(queryset, title: str, limit: int | None = None) -> bytes:
         if n > limit:
             raise ExportTooLargeError(_("导出超过 {} 行，请缩小筛选范围后再导出。").format(limit))
         ws.append(
-            [
+            text_safe(ws, [
                 n,
                 h.number,
                 h.enterprise.name,
@@ -111,7 +112,7 @@ def export_ledger(queryset, title: str, limit: int | None = None) -> bytes:
                 "是" if h.is_overdue else "否",
                 "是" if h.listed else "否",
                 h.return_count,
-            ]
+            ])
         )
     out = io.BytesIO()
     wb.save(out)

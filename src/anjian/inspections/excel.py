@@ -11,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from anjian.core.xlsx import text_safe
 from anjian.hazards.excel import ExportTooLargeError
 from anjian.inspections.choices import InspectionKind, InspectionState, SignatureKind, SignerRole
 
@@ -84,7 +85,7 @@ def export_ledger(queryset, title: str, limit: int | None = None) -> bytes:
             for m in i.members.all()
         )
         ws.append(
-            [
+            text_safe(ws, [
                 n,
                 i.number,
                 i.enterprise.name,
@@ -106,7 +107,7 @@ def export_ledger(queryset, title: str, limit: int | None = None) -> bytes:
                 str(InspectionState(i.state).label),
                 _signatures(i),
                 i.draw.number if i.draw_id else "",
-            ]
+            ])
         )
     out = io.BytesIO()
     wb.save(out)

@@ -1,0 +1,30 @@
+"""Exports keep user text as text: a value starting with 「=」 is not written as a formula."""
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from anjian.core.xlsx import text_safe
+from tests.accidents.conftest import aw, report  # noqa: F401 — the accident world fixture
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_text_safe_keeps_formulas_out(write_only):
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet() if write_only else wb.active
+    ws.append(text_safe(ws, ["=HYPERLINK(\"http://x\")", "普通", 3, None]))
+    out = io.BytesIO()
+    wb.save(out)
+    row = next(load_workbook(io.BytesIO(out.getvalue())).worksheets[0].iter_rows())
+    assert [c.data_type for c in row[:3]] == ["s", "s", "n"]
+    assert row[0].value == "=HYPERLINK(\"http://x\")"
+
+
+def test_accident_ledger_export_writes_a_leading_equals_as_text(aw):
+    report(aw, place="=1+1")
+    r = aw.client("b1").get("/accidents/export.xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == "=1+1"]
+    assert cells and all(c.data_type == "s" for c in cells)
