@@ -21,7 +21,7 @@ def test_text_safe_keeps_formulas_out(write_only):
     assert row[0].value == "=HYPERLINK(\"http://x\")"
 
 
-def test_accident_ledger_export_writes_a_leading_equals_as_text(aw):
+def test_accident_ledger_export_writes_a_leading_equals_as_text(aw):  # noqa: F811
     report(aw, place="=1+1")
     r = aw.client("b1").get("/accidents/export.xlsx")
     assert r.status_code == 200

@@ -258,3 +258,12 @@ def test_reports_over_the_api(world):
     assert officer.get("/api/hazard-reports/missing/?period=bad").status_code == 400
     assert [row["id"] for row in officer.get("/api/hazard-reports/").json()["results"]] == [rid]
     assert world.client("b2").get(f"/api/hazard-reports/{rid}/").status_code == 404
+
+
+def test_a_year_one_moment_is_a_400_not_a_500(world):
+    """DRF cannot make 0001-01-01T00:00 aware east of UTC (OverflowError): the API answers 400 out_of_range."""
+    body = {"enterprise": world.e1.pk, "location": "a", "description": "b", "category": "equipment",
+            "found_at": "0001-01-01T00:00:00"}
+    r = _post(world.client("b1"), "/api/hazards/", body)
+    assert r.status_code == 400 and r.json()["code"] == "out_of_range"
+    assert Hazard.objects.count() == 0

@@ -69,6 +69,8 @@ def exception_handler(exc, context):
         return Response(_body("not_found", _("未找到该对象，或不在您的管辖范围内。")), status=404)
     if isinstance(exc, DjangoPermissionDenied):
         return Response(_body("permission_denied", _("您没有执行此操作的权限。")), status=403)
+    if isinstance(exc, OverflowError):  # e.g. DRF making 0001-01-01T00:00 aware east of UTC
+        return Response(_body("out_of_range", _("数值或日期超出可处理的范围。")), status=400)
 
     response = drf_exception_handler(exc, context)
     if response is None:
