@@ -33,12 +33,6 @@ class AccidentGradeChoice(models.TextChoices):
     ESPECIALLY_SERIOUS = rules.AccidentGrade.ESPECIALLY_SERIOUS.value, _("特别重大事故")
 
 
-# Grades at or above 较大 flag the jurisdiction for the one-vote veto (一票否决).
-VETO_GRADES = frozenset(
-    {AccidentGradeChoice.LARGE, AccidentGradeChoice.SERIOUS, AccidentGradeChoice.ESPECIALLY_SERIOUS}
-)
-
-
 class SupplementKind(models.TextChoices):
     """Which 补报 window of 第十三条第二款 applies."""
 

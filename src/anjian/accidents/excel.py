@@ -1,15 +1,9 @@
 """The accident ledger (生产安全事故台账) as xlsx: one row per case, with the figures it was graded on, the
 reporting clock's lateness and the follow-up finding."""
 
-import io
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from anjian.accidents.choices import (
     AccidentGradeChoice,
@@ -19,9 +13,8 @@ from anjian.accidents.choices import (
     ReportSource,
 )
 from anjian.accidents.forms import STEP_LABELS
+from anjian.core import xlsx
 from anjian.core.choices import Sector
-from anjian.core.errors import ServiceError
-from anjian.core.xlsx import text_safe
 from anjian.rules import accidents as rules
 
 COLUMNS = (
@@ -56,12 +49,10 @@ COLUMNS = (
 )
 
 
-class ExportTooLargeError(ServiceError):
-    code = "export_too_large"
+ExportTooLargeError = xlsx.ExportTooLargeError
 
 
-def _dt(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+_dt = xlsx.local_minute
 
 
 def _label(choices, value) -> str:
@@ -76,66 +67,49 @@ def _late_steps(accident) -> str:
     )
 
 
+def _row(n: int, a) -> list:
+    return [
+        n,
+        a.number,
+        _label(AccidentKind, a.kind),
+        a.enterprise.name,
+        a.enterprise.uscc or "",
+        "是" if a.unit_was_unregistered else "否",
+        a.enterprise.region.name,
+        _label(Sector, a.sector),
+        a.get_accident_type_display(),
+        _dt(a.occurred_at),
+        a.place,
+        a.deaths,
+        a.missing,
+        a.serious_injuries,
+        a.minor_injuries,
+        float(a.direct_loss_yuan / 10000),
+        _label(AccidentGradeChoice, a.grade) or _("（涉险事故不定级）"),
+        " ".join((a.grade_basis or {}).get("reasons", [])),
+        rules.INVESTIGATION_LEVEL_LABELS.get(a.investigating_level, ""),
+        _label(ReportSource, a.source),
+        _dt(a.unit_learned_at),
+        _dt(a.county_received_at),
+        a.unit_report_minutes_late,
+        _late_steps(a),
+        "是" if a.suspected_unreported else "否",
+        _label(ReportingFinding, a.reporting_finding),
+        _label(AccidentState, a.state),
+        _dt(a.closed_at),
+    ]
+
+
 def export_ledger(queryset, title: str = "", limit: int | None = None) -> bytes:
-    limit = limit or settings.ANJIAN_EXPORT_MAX_ROWS
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("事故台账"))
-    for index, (_name, width) in enumerate(COLUMNS):
-        ws.column_dimensions[get_column_letter(index + 1)].width = width
-    heading = WriteOnlyCell(ws, value=title or _("生产安全事故台账"))
-    heading.font = Font(bold=True, size=14)
-    ws.append([heading])
-    ws.append([_("导出时间：{}").format(_dt(timezone.now()))])
-    header = []
-    for name, _w in COLUMNS:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    ws.append(header)
     qs = (
         queryset.select_related("enterprise", "enterprise__region")
         .prefetch_related("transmissions")
         .order_by("occurred_at", "id")
     )
-    for n, a in enumerate(qs.iterator(chunk_size=2000), start=1):
-        if n > limit:
-            raise ExportTooLargeError(_("导出超过 {} 行，请缩小筛选范围后再导出。").format(limit))
-        ws.append(
-            text_safe(ws, [
-                n,
-                a.number,
-                _label(AccidentKind, a.kind),
-                a.enterprise.name,
-                a.enterprise.uscc or "",
-                "是" if a.unit_was_unregistered else "否",
-                a.enterprise.region.name,
-                _label(Sector, a.sector),
-                a.get_accident_type_display(),
-                _dt(a.occurred_at),
-                a.place,
-                a.deaths,
-                a.missing,
-                a.serious_injuries,
-                a.minor_injuries,
-                float(a.direct_loss_yuan / 10000),
-                _label(AccidentGradeChoice, a.grade) or _("（涉险事故不定级）"),
-                " ".join((a.grade_basis or {}).get("reasons", [])),
-                rules.INVESTIGATION_LEVEL_LABELS.get(a.investigating_level, ""),
-                _label(ReportSource, a.source),
-                _dt(a.unit_learned_at),
-                _dt(a.county_received_at),
-                a.unit_report_minutes_late,
-                _late_steps(a),
-                "是" if a.suspected_unreported else "否",
-                _label(ReportingFinding, a.reporting_finding),
-                _label(AccidentState, a.state),
-                _dt(a.closed_at),
-            ])
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    rows = (_row(n, a) for n, a in enumerate(qs.iterator(chunk_size=2000), start=1))
+    return xlsx.ledger_xlsx(
+        sheet=_("事故台账"), title=title or _("生产安全事故台账"), columns=COLUMNS, rows=rows, limit=limit
+    )
 
 
 def export_filename() -> str:

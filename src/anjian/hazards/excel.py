@@ -1,18 +1,10 @@
 """The hazard ledger (隐患排查治理台账) as xlsx, in the column layout bureaus keep by hand:
 one row per hazard, from discovery to verification, with the five in place."""
 
-import io
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from anjian.core.errors import ServiceError
-from anjian.core.xlsx import text_safe
+from anjian.core import xlsx
 from anjian.hazards.choices import HazardCategory, HazardGrade, HazardRoute, HazardState, ProductionStop
 
 COLUMNS = (
@@ -48,75 +40,56 @@ COLUMNS = (
 )
 
 
-class ExportTooLargeError(ServiceError):
-    code = "export_too_large"
+ExportTooLargeError = xlsx.ExportTooLargeError
 
 
-def _dt(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+_dt = xlsx.local_minute
 
 
 def _label(choices, value) -> str:
     return str(choices(value).label) if value else ""
 
 
+def _row(n: int, h) -> list:
+    return [
+        n,
+        h.number,
+        h.enterprise.name,
+        h.enterprise.uscc or "",
+        h.enterprise.region.name,
+        _dt(h.found_at),
+        _label(HazardRoute, h.route),
+        h.found_by.display_name if h.found_by else "",
+        h.location,
+        h.description,
+        _label(HazardCategory, h.category),
+        _label(HazardGrade, h.grade),
+        h.criterion_text,
+        h.measures,
+        h.responsible_name,
+        float(h.funds) if h.funds is not None else None,
+        h.deadline.isoformat() if h.deadline else "",
+        h.contingency_plan,
+        _label(ProductionStop, h.production_stop),
+        h.extension_count,
+        h.rectification_note,
+        _dt(h.rectified_at),
+        h.verified_by.display_name if h.verified_by else "",
+        _dt(h.verified_at),
+        h.close_out_document,
+        _label(HazardState, h.state),
+        "是" if h.is_overdue else "否",
+        "是" if h.listed else "否",
+        h.return_count,
+    ]
+
+
 def export_ledger(queryset, title: str, limit: int | None = None) -> bytes:
-    limit = limit or settings.ANJIAN_EXPORT_MAX_ROWS
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("隐患台账")
-    for index, (_name, width) in enumerate(COLUMNS):
-        ws.column_dimensions[get_column_letter(index + 1)].width = width
-    heading = WriteOnlyCell(ws, value=title)
-    heading.font = Font(bold=True, size=14)
-    ws.append([heading])
-    ws.append([_("导出时间：{}").format(_dt(timezone.now()))])
-    header = []
-    for name, _w in COLUMNS:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    ws.append(header)
     qs = queryset.select_related("enterprise", "enterprise__region", "found_by", "verified_by").order_by("id")
-    for n, h in enumerate(qs.iterator(chunk_size=2000), start=1):
-        if n > limit:
-            raise ExportTooLargeError(_("导出超过 {} 行，请缩小筛选范围后再导出。").format(limit))
-        ws.append(
-            text_safe(ws, [
-                n,
-                h.number,
-                h.enterprise.name,
-                h.enterprise.uscc or "",
-                h.enterprise.region.name,
-                _dt(h.found_at),
-                _label(HazardRoute, h.route),
-                h.found_by.display_name if h.found_by else "",
-                h.location,
-                h.description,
-                _label(HazardCategory, h.category),
-                _label(HazardGrade, h.grade),
-                h.criterion_text,
-                h.measures,
-                h.responsible_name,
-                float(h.funds) if h.funds is not None else None,
-                h.deadline.isoformat() if h.deadline else "",
-                h.contingency_plan,
-                _label(ProductionStop, h.production_stop),
-                h.extension_count,
-                h.rectification_note,
-                _dt(h.rectified_at),
-                h.verified_by.display_name if h.verified_by else "",
-                _dt(h.verified_at),
-                h.close_out_document,
-                _label(HazardState, h.state),
-                "是" if h.is_overdue else "否",
-                "是" if h.listed else "否",
-                h.return_count,
-            ])
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    rows = (_row(n, h) for n, h in enumerate(qs.iterator(chunk_size=2000), start=1))
+    return xlsx.ledger_xlsx(
+        sheet="隐患台账", title=title, columns=COLUMNS, rows=rows, limit=limit
+    )
 
 
 def export_filename() -> str:

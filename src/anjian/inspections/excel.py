@@ -1,18 +1,11 @@
 """The inspection ledger (监督检查台账) as xlsx: one row per inspection, with its team, findings and
 signatures, in the layout of the hazard ledger (title, export time, header, rows)."""
 
-import io
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from anjian.core.xlsx import text_safe
-from anjian.hazards.excel import ExportTooLargeError
+from anjian.core import xlsx
 from anjian.inspections.choices import InspectionKind, InspectionState, SignatureKind, SignerRole
 
 COLUMNS = (
@@ -40,8 +33,7 @@ COLUMNS = (
 )
 
 
-def _dt(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+_dt = xlsx.local_minute
 
 
 def _signatures(inspection) -> str:
@@ -55,63 +47,46 @@ def _signatures(inspection) -> str:
     return "、".join(parts)
 
 
+def _row(n: int, i) -> list:
+    team = "、".join(
+        f"{m.user.display_name}（{m.credential_number}）" if m.credential_number else m.user.display_name
+        for m in i.members.all()
+    )
+    return [
+        n,
+        i.number,
+        i.enterprise.name,
+        i.enterprise.uscc or "",
+        i.enterprise.region.name,
+        i.authority.name if i.authority_id else _("企业自查"),
+        str(InspectionKind(i.kind).label),
+        i.campaign,
+        str(i.template),
+        i.planned_date.isoformat() if i.planned_date else "",
+        _dt(i.started_at),
+        _dt(i.ended_at),
+        i.location,
+        team,
+        i.items_total,
+        i.items_failed,
+        i.hazards_found,
+        i.summary,
+        str(InspectionState(i.state).label),
+        _signatures(i),
+        i.draw.number if i.draw_id else "",
+    ]
+
+
 def export_ledger(queryset, title: str, limit: int | None = None) -> bytes:
-    limit = limit or settings.ANJIAN_EXPORT_MAX_ROWS
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("检查台账"))
-    for index, (_name, width) in enumerate(COLUMNS):
-        ws.column_dimensions[get_column_letter(index + 1)].width = width
-    heading = WriteOnlyCell(ws, value=title)
-    heading.font = Font(bold=True, size=14)
-    ws.append([heading])
-    ws.append([_("导出时间：{}").format(_dt(timezone.now()))])
-    header = []
-    for name, _w in COLUMNS:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    ws.append(header)
     qs = (
         queryset.select_related("enterprise", "enterprise__region", "authority", "template", "draw")
         .prefetch_related("members__user", "signatures")
         .order_by("id")
     )
-    for n, i in enumerate(qs.iterator(chunk_size=1000), start=1):
-        if n > limit:
-            raise ExportTooLargeError(_("导出超过 {} 行，请缩小筛选范围后再导出。").format(limit))
-        team = "、".join(
-            f"{m.user.display_name}（{m.credential_number}）" if m.credential_number else m.user.display_name
-            for m in i.members.all()
-        )
-        ws.append(
-            text_safe(ws, [
-                n,
-                i.number,
-                i.enterprise.name,
-                i.enterprise.uscc or "",
-                i.enterprise.region.name,
-                i.authority.name if i.authority_id else _("企业自查"),
-                str(InspectionKind(i.kind).label),
-                i.campaign,
-                str(i.template),
-                i.planned_date.isoformat() if i.planned_date else "",
-                _dt(i.started_at),
-                _dt(i.ended_at),
-                i.location,
-                team,
-                i.items_total,
-                i.items_failed,
-                i.hazards_found,
-                i.summary,
-                str(InspectionState(i.state).label),
-                _signatures(i),
-                i.draw.number if i.draw_id else "",
-            ])
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    rows = (_row(n, i) for n, i in enumerate(qs.iterator(chunk_size=1000), start=1))
+    return xlsx.ledger_xlsx(
+        sheet=_("检查台账"), title=title, columns=COLUMNS, rows=rows, limit=limit
+    )
 
 
 def export_filename() -> str:

@@ -1073,7 +1073,6 @@ def near_miss_report_levels(report_to: str = "province") -> tuple[str, ...]:
     return REPORT_LEVELS[: REPORT_LEVELS.index(report_to) + 1]
 
 
-
 # --- self-check ----------------------------------------------------------------------------------------------------
 
 
