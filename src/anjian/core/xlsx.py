@@ -59,6 +59,7 @@ def ledger_xlsx(*, sheet: str, title: str, columns, rows: Iterable[list], limit:
     ws.append(header)
     for n, row in enumerate(rows, start=1):
         if n > limit:
+            ws.close()  # the write-only sheet's temporary file, before the refusal
             raise ExportTooLargeError(_("导出超过 {} 行，请缩小筛选范围后再导出。").format(limit))
         ws.append(text_safe(ws, row))
     out = io.BytesIO()
