@@ -31,3 +31,8 @@ def _schedule(sender, **kwargs):
         sender.signature("anjian.accidents.tasks.scan_targets"),
         name="accident control target scan",
     )
+    sender.add_periodic_task(
+        settings.ANJIAN_SCAN_INTERVAL_SECONDS,
+        sender.signature("anjian.accidents.tasks.scan_accidents"),
+        name="accident clock scan",
+    )

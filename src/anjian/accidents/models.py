@@ -130,6 +130,12 @@ class Accident(models.Model):
                 name="accident_grade_with_basis",
             ),
             models.CheckConstraint(condition=Q(direct_loss_yuan__gte=0), name="accident_loss_not_negative"),
+            # … and the basis holds the figures themselves, not just anything.
+            models.CheckConstraint(
+                condition=Q(kind=AccidentKind.NEAR_MISS)
+                | Q(grade_basis__has_keys=["deaths", "missing", "serious_injuries", "direct_loss_yuan", "reasons"]),
+                name="accident_basis_has_figures",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -433,3 +439,22 @@ class TargetWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.measure} {self.threshold}%"
+
+
+class AccidentReminder(models.Model):
+    """A clock reminder sent for an accident (an upward report overdue, the investigation due or overdue, the reply
+    overdue, a corrective measure overdue); ``key`` names the step, deadline or measure, so each goes out once."""
+
+    accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=30)
+    key = models.CharField(max_length=60)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["accident", "stage", "key"], name="accident_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.accident_id} {self.stage} {self.key}"

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from anjian.accidents.scan import scan_accidents
 from anjian.accidents.targets import scan_targets
 from anjian.enforcement.scan import scan_reviews
 from anjian.hazards.scan import scan_deadlines
@@ -12,8 +13,8 @@ from anjian.hazards.scan import scan_deadlines
 
 class Command(BaseCommand):
     help = (
-        "Run the hazard deadline scan, the enforcement review scan and the accident control-target scan every "
-        "ANJIAN_SCAN_INTERVAL_SECONDS."
+        "Run the hazard deadline scan, the enforcement review scan, the accident clock scan and the accident "
+        "control-target scan every ANJIAN_SCAN_INTERVAL_SECONDS."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +32,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"review scan: {reviews.reminders} reminders")
             except Exception as exc:  # noqa: BLE001 — as above
                 self.stderr.write(f"review scan failed: {exc}")
+            try:
+                clocks = scan_accidents()
+                self.stdout.write(f"accident scan: {clocks.reminders} reminders")
+            except Exception as exc:  # noqa: BLE001 — as above
+                self.stderr.write(f"accident scan failed: {exc}")
             try:
                 warned = scan_targets()
                 self.stdout.write(f"target scan: {warned.warnings} warnings")
