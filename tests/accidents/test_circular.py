@@ -130,3 +130,15 @@ def test_xlsx(data):
 def test_filename(data):
     c = circular.circular_data(data.user["b1"], Y, 3)
     assert circular.filename(c, "pdf") == "海宁市2025年3月生产安全事故情况通报.pdf"
+
+
+def test_the_circular_is_written_in_chinese_whatever_the_interface_language(data):
+    from django.utils import translation
+
+    with translation.override("en"):
+        c = circular.circular_data(data.user["b1"], Y, 3)
+        html = circular.circular_html(c)
+        assert translation.get_language() == "en"  # restored after each call
+    assert "生产安全事故情况通报" in c["title"] and "与去年同期相比" in html
+    book = load_workbook(io.BytesIO(circular.circular_xlsx(c)))
+    assert book.sheetnames[0] == "概况"

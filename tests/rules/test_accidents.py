@@ -721,10 +721,11 @@ def test_veto_rule_says_its_source_is_not_in_the_mirror():
         accidents.vetoes("near_miss")
 
 
-def test_veto_grades_match_the_model_choices():
-    from anjian.accidents.choices import VETO_GRADES
+def test_veto_grades_are_grades_of_the_model():
+    from anjian.accidents.choices import AccidentGradeChoice
 
-    assert {str(g) for g in VETO_GRADES} == {g.value for g in accidents.ONE_VOTE_VETO_GRADES}
+    assert {g.value for g in accidents.ONE_VOTE_VETO_GRADES} == {"large", "serious", "especially_serious"}
+    assert {g.value for g in accidents.ONE_VOTE_VETO_GRADES} <= set(AccidentGradeChoice.values)
 
 
 def test_veto_rule_cites_nothing_from_the_mirror(mirror):

@@ -6,24 +6,43 @@ with the enforcement documents' refusing URL fetcher, so nothing external is eve
 
 The figures are those of :mod:`anjian.accidents.stats` (occurred_at in local time, current figures after 续报,
 near misses counted apart); targets and veto flags are as of the end of the month.
+
+The circular is an official document: like the enforcement documents it is always written in Chinese, whatever the
+interface language (:data:`DOCUMENT_LANGUAGE`).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from anjian.accidents import stats, targets
 from anjian.accidents.choices import AccidentKind
 from anjian.accidents.queries import accidents_visible_to
 from anjian.core.models import Region
 from anjian.rules import accidents as rules
+
+DOCUMENT_LANGUAGE = "zh-hans"
+
+
+def _in_chinese(func):
+    """Run ``func`` with the document language active (a fresh override per call: thread-safe)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(DOCUMENT_LANGUAGE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
 
 TABLE_MEASURES = ("accidents", "deaths", "injuries", "direct_loss_yuan")
 COMPARED = ("accidents", "deaths")  # shown with last year's figure and the change
@@ -75,7 +94,8 @@ def _period_paragraph(label: str, where: str, t: dict, *, cumulative: bool) -> s
         )
     else:
         text = lead + _figures_sentence(t) + _("；与去年同期相比，事故起数{a}，死亡人数{d}").format(
-            a=compare_text(t["accidents"], _("起")), d=compare_text(t["deaths"], _("人"))
+            a=compare_text(t["accidents"], pgettext("accident count", "起")),
+            d=compare_text(t["deaths"], _("人")),
         )
     near = t["near_misses"]["current"]
     if near:
@@ -139,6 +159,7 @@ def _plain_progress(p: dict) -> dict:
     return {k: v for k, v in p.items() if k != "target"}
 
 
+@_in_chinese
 def circular_data(user, year: int, month: int) -> dict[str, Any]:
     """Everything the circular shows, for the user's scope (PermissionDeniedError for users without statistics)."""
     stats.require_viewer(user)
@@ -200,6 +221,7 @@ def filename(data: dict, ext: str) -> str:
 # --- PDF ------------------------------------------------------------------------------------------------------------
 
 
+@_in_chinese
 def circular_html(data: dict) -> str:
     return render_to_string("accidents/circular.html", {"c": data, "compared": COMPARED})
 
@@ -232,6 +254,7 @@ def _cell(ws, *, row: int, column: int, value=None):
     return c
 
 
+@_in_chinese
 def circular_xlsx(data: dict) -> bytes:
     """The circular as xlsx: 概况 (title and text), one sheet per table, 事故清单, 控制指标, 一票否决."""
     from openpyxl import Workbook

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anjian.accidents import common, stats
 from anjian.accidents.choices import AccidentKind
@@ -48,7 +48,7 @@ from anjian.rules import accidents as rules
 
 MEASURES = ("accidents", "deaths")
 MEASURE_LABELS = {"accidents": gettext_lazy("事故起数"), "deaths": gettext_lazy("死亡人数")}
-MEASURE_UNITS = {"accidents": gettext_lazy("起"), "deaths": gettext_lazy("人")}
+MEASURE_UNITS = {"accidents": pgettext_lazy("accident count", "起"), "deaths": gettext_lazy("人")}
 LIMIT_FIELDS = {"accidents": "max_accidents", "deaths": "max_deaths"}
 MAX_LIMIT = 100000
 STATUS_ORDER = {s: i for i, s in enumerate(rules.TARGET_STATUSES)}
