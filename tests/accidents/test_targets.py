@@ -350,3 +350,14 @@ def test_veto_flags_name_the_jurisdictions_and_accidents(aw):
     assert [f["region_code"] for f in targets.veto_flags(aw.user["city"], TY)] == ["330400", "330481", "330482"]
     with pytest.raises(PermissionDeniedError):
         targets.veto_flags(aw.user["e1"], TY)
+
+
+def test_a_target_set_at_or_past_a_threshold_warns_at_once(aw, django_capture_on_commit_callbacks):
+    year = timezone.localdate().year
+    make(aw.e1, timezone.now() - datetime.timedelta(minutes=1), deaths=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        target = targets.set_target(actor=aw.user["leader"], region=aw.county, year=year, max_deaths=1)
+    assert set(TargetWarning.objects.filter(target=target).values_list("measure", "threshold")) == {
+        ("deaths", 80), ("deaths", 100)}
+    assert Notification.objects.filter(recipient=aw.user["b1"], kind__startswith="accident.target").exists()
+    assert targets.scan_targets().warnings == 0  # already sent

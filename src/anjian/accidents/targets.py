@@ -201,7 +201,23 @@ def _save(actor, region, year, sector, limits, note) -> ControlTarget:
         object_repr=target_label(target),
     )
     target.created = created
+    if target.year == timezone.localdate().year:  # a target already at 80% or 100% warns now, not at the next scan
+        transaction.on_commit(lambda: scan_target(target))
     return target
+
+
+def scan_target(target: ControlTarget) -> TargetScanResult:
+    """The scan for one target (right after it is set)."""
+    result = TargetScanResult()
+    result.examined = 1
+    for attempt in range(3):
+        try:
+            _scan_one(target, year_values([target], target.year).get(target.pk, {}), result)
+            break
+        except IntegrityError:  # a concurrent scan recorded it first
+            if attempt == 2:
+                raise
+    return result
 
 
 def target_label(target: ControlTarget) -> str:
