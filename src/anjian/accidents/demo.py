@@ -118,6 +118,12 @@ def seed(actor, password: str, rng: random.Random) -> int:
         data=_data(a_ent, _at(40, 10, 15), story=story, deaths=1, minor=1, loss_wan="156.8"),
     )
     made.append(closed_case)
+    received = closed_case.county_received_at
+    reporting.transmit(actor=officer, accident=closed_case, step="county_to_city",
+                       sent_at=received + datetime.timedelta(minutes=70), recipient=CITY_BUREAU)
+    for party in ("public_security", "labour", "trade_union", "procuratorate", "government"):
+        reporting.record_notice(actor=officer, accident=closed_case, level="county", party=party,
+                                notified_at=received + datetime.timedelta(minutes=30))
     _investigate(closed_case, leader, a_ent)
 
     # Enterprise A reports a minor accident through the platform just now (received by the county at once).

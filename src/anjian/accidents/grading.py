@@ -5,11 +5,12 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.rules import accidents as rules
 
 LOSS_UNITS = {"yuan": Decimal(1), "wan_yuan": Decimal(10000)}
-LOSS_UNIT_LABELS = {"yuan": "元", "wan_yuan": "万元"}
+LOSS_UNIT_LABELS = {"yuan": pgettext_lazy("loss unit", "元"), "wan_yuan": pgettext_lazy("loss unit", "万元")}
 MAX_COUNT = 100000
 MAX_LOSS_YUAN = Decimal("99999999999999")  # fits the column (16 digits, 2 decimals)
 

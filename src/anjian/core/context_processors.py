@@ -3,6 +3,7 @@ empty, ``children`` a list of ``(label, url)``) shows as a dropdown, so the bar 
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.accounts.roles import Role
 from anjian.core.models import Notification
@@ -40,7 +41,7 @@ def _menu(user) -> list:
             if not user.is_enterprise_user and user.role != Role.GRID_OFFICER:
                 accidents.append((_("事故统计与通报"), reverse("accidents:statistics")))
                 accidents.append((_("控制指标"), reverse("accidents:targets")))
-            items.append((_("生产安全事故"), "", accidents))
+            items.append((pgettext_lazy("navigation", "生产安全事故"), "", accidents))
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         items.append((_("用户管理"), reverse("accounts:user_list"), []))
     if user.role == Role.AUDIT_ADMIN:
