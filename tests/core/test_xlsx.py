@@ -41,3 +41,4 @@ def test_ledger_writer_refuses_more_rows_than_the_cap():
     with pytest.raises(ExportTooLargeError) as exc:
         ledger_xlsx(sheet="台账", title="测试台账", columns=columns, rows=[[1, "甲"], [2, "乙"], [3, "丙"]], limit=2)
     assert exc.value.code == "export_too_large" and "2" in str(exc.value.message)
+

@@ -1,6 +1,7 @@
 """Forms of the accident pages (the reporting side). They only parse input; the services validate and write,
 and their field errors come back onto these forms (``apply_service_errors``)."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -36,10 +37,51 @@ LEVEL_SHORT = {
 }
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
 RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
+# What a datetime-local input sends (seconds and fractions when its step asks for them); a space for a typed one.
+MOMENT_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?", re.ASCII)
+DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+INTEGER_SHAPE = re.compile(r"-?[0-9]{1,30}", re.ASCII)
+
+
+def _typed(value) -> str | None:
+    """The stripped text of a value typed into a form, or None when it is not text (an initial value)."""
+    return value.strip() if isinstance(value, str) else None
+
+
+class IntegerField(forms.IntegerField):
+    """ASCII digits only, as the services and the API read them: Django's own field takes "１２" (full-width)
+    as 12 and "1.0" as 1, which the API refuses — the page says "输入整数。" instead."""
+
+    def to_python(self, value):
+        text = _typed(value)
+        if text and not INTEGER_SHAPE.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class MomentField(forms.DateTimeField):
+    """A date and a time of day as a datetime-local input sends them. Django's own field also takes a date alone
+    (as midnight, which would silently move the reporting clock), ISO week dates, offsets and full-width digits."""
+
+    def to_python(self, value):
+        text = _typed(value)
+        if text and not MOMENT_SHAPE.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text if text is not None else value)
+
+
+class DateField(forms.DateField):
+    """YYYY-MM-DD as a date input sends it (ASCII digits, as the services read them)."""
+
+    def to_python(self, value):
+        text = _typed(value)
+        if text and not DATE_SHAPE.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text if text is not None else value)
 
 
 def _moment(label, required=False, help_text=""):
-    return forms.DateTimeField(
+    return MomentField(
         label=label,
         required=required,
         help_text=help_text,
@@ -68,8 +110,8 @@ def _select(label, choices, required=True, blank=None, **kw):
 
 def _count(label):
     # No min_value: the service answers a negative count with its own message and code.
-    return forms.IntegerField(label=label, required=False,
-                              widget=forms.NumberInput(attrs={"class": "form-control", "min": "0", "step": "1"}))
+    return IntegerField(label=label, required=False,
+                        widget=forms.NumberInput(attrs={"class": "form-control", "min": "0", "step": "1"}))
 
 
 def _loss_amount(label, required=True):

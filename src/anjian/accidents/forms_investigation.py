@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.choices import MemberRole, PenaltyMeasure, PenaltyTarget
+from anjian.accidents.forms import DateField, IntegerField
 from anjian.accidents.models import Investigation
 from anjian.hazards.choices import HazardCategory
 from anjian.rules import accidents as rules
@@ -22,7 +23,7 @@ def _char(label, required=False, **kw):
 
 
 def _date(label, required=False, today=False):
-    return forms.DateField(
+    return DateField(
         label=label,
         required=required,
         initial=timezone.localdate if today else None,
@@ -31,8 +32,8 @@ def _date(label, required=False, today=False):
 
 
 def _int(label, required=False, **kw):
-    return forms.IntegerField(label=label, required=required,
-                              widget=forms.NumberInput(attrs={"class": "form-control"}), **kw)
+    return IntegerField(label=label, required=required, widget=forms.NumberInput(attrs={"class": "form-control"}),
+                        **kw)
 
 
 def _select(label, choices, required=True):

@@ -4,6 +4,7 @@ reporting clock, the forms of the reporting steps the user may take, the 续报,
 section — the investigation panel (``_investigation.html``, from ``views_investigation``)."""
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,12 +26,12 @@ from anjian.accidents.choices import (
     Action,
     ReportSource,
 )
-from anjian.accidents.common import LEVEL_ORDER
+from anjian.accidents.common import LEVEL_ORDER, check_state
 from anjian.accidents.filters import AccidentFilter
 from anjian.accidents.grading import format_loss
 from anjian.accidents.models import Accident, Transmission
 from anjian.accounts.roles import ENTERPRISE_ROLES, Role
-from anjian.core.errors import ServiceError
+from anjian.core.errors import ConflictError, ServiceError
 from anjian.core.forms import apply_service_errors
 from anjian.core.models import Region, subtree_q
 from anjian.core.paging import ledger_response
@@ -39,6 +40,9 @@ from anjian.enterprises.excel import xlsx_response
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.rules import accidents as rules
+
+# An id in a query string: ASCII digits that fit a bigint ("²".isdigit() is True, but int("²") fails).
+ID_TEXT = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 CLOCK_LABELS = {
     **forms.STEP_LABELS,
@@ -75,8 +79,19 @@ def _filter_regions(user) -> list[Region]:
     )
 
 
+def _without_bad_cursor(request) -> None:
+    """Drop an ``after`` cursor that is not an id: core.paging.keyset_page takes any str.isdigit() text and int()
+    fails on "²" (a 500). A bad cursor means the first page, as a non-numeric one already does there."""
+    values = request.GET.getlist("after")
+    if values and not all(ID_TEXT.fullmatch(v) for v in values):
+        query = request.GET.copy()
+        query.pop("after")
+        request.GET = query
+
+
 def accident_list(request):
     today = timezone.localdate()
+    _without_bad_cursor(request)
     return ledger_response(
         request, _filtered(request), template="accidents/ledger.html", rows_template="accidents/_rows.html",
         context={"can_report": reporting.can_report(request.user)},
@@ -117,7 +132,7 @@ def _report_form(request):
     initial = {}
     if enterprise_user:
         initial["enterprise"] = user.enterprise_id
-    elif request.GET.get("enterprise", "").isdigit():
+    elif ID_TEXT.fullmatch(request.GET.get("enterprise", "")):
         initial["enterprise"] = int(request.GET["enterprise"])
     return forms.ReportForm(
         request.POST if request.method == "POST" else None, enterprises=enterprises, regions=regions,
@@ -164,6 +179,15 @@ def _get(request, pk) -> Accident:
 
 def _allowed(accident: Accident, action: str) -> bool:
     return accident.state in ALLOWED_IN[action]
+
+
+def state_refusal(accident: Accident, action: str) -> str:
+    """The services' own refusal (common.check_state) when the case's state does not allow ``action``, else ""."""
+    try:
+        check_state(accident, action)
+    except ConflictError as exc:
+        return exc.message
+    return ""
 
 
 def _grade_label(value: str) -> str:
@@ -269,8 +293,9 @@ def _parse_moment(value):
         return None
 
 
-def detail_context(request, accident: Accident, bound=None) -> dict:
-    """What detail.html (and the included partials, ``_investigation.html`` among them) receive."""
+def detail_context(request, accident: Accident, bound=None, *, panel: bool = True) -> dict:
+    """What detail.html (and the included partials, ``_investigation.html`` among them) receive; ``panel=False``
+    leaves out the investigation panel's ``inv`` (the caller brings its own)."""
     clock = _clock_view(accident)
     local = timezone.localtime(accident.occurred_at)
     window_end = rules.supplement_deadline(local, kind=accident.supplement_kind)
@@ -305,16 +330,47 @@ def detail_context(request, accident: Accident, bound=None) -> dict:
     # The investigation panel may add what it shows (views_investigation.panel_context(request, accident)).
     from anjian.accidents import views_investigation
 
-    panel = getattr(views_investigation, "panel_context", None)
-    if callable(panel):
-        context.update(panel(request, accident) or {})
+    panel_context = getattr(views_investigation, "panel_context", None)
+    if panel and callable(panel_context):
+        context.update(panel_context(request, accident) or {})
     return context
 
 
-def render_detail(request, accident: Accident, *, bound=None, status=200, extra=None):
-    """The case page; ``bound`` = (step name, form with errors) shows that form again; ``extra`` adds context."""
-    context = detail_context(request, accident, bound)
-    context.update(extra or {})
+def form_error_texts(form) -> list[str]:
+    """A bound form's errors as lines ("label：message"), for a form the page does not show."""
+    out = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out.extend(f"{label}：{message}" if label else str(message) for message in errors)
+    return out
+
+
+def _shows(context: dict, form) -> bool:
+    """Whether the case page of ``context`` shows ``form`` (a step form, or a measure's completion form)."""
+    inv = context.get("inv") or {}
+    shown = [
+        *context.get("forms", {}).values(),
+        *inv.get("forms", {}).values(),
+        *(row.get("complete_form") for row in inv.get("measures", [])),
+    ]
+    return any(f is form for f in shown)
+
+
+def render_detail(request, accident: Accident, *, bound=None, status=200, extra=None, posted=None, hint=""):
+    """The case page; ``bound`` = (step name, form with errors) shows that form again; ``extra`` adds context.
+
+    ``posted`` is the form that was refused (default: bound's). When the page shows it, ``hint`` (if any) is the
+    message on top; when it does not — the step is no longer offered (another state, done meanwhile) — its errors
+    are the messages, so the reason is never lost with the form."""
+    extra = extra or {}
+    context = detail_context(request, accident, bound, panel="inv" not in extra)
+    context.update(extra)
+    posted = posted if posted is not None else (bound[1] if bound else None)
+    if posted is not None and not _shows(context, posted):
+        for text in form_error_texts(posted):
+            messages.error(request, text)
+    elif hint:
+        messages.error(request, hint)
     return render(request, "accidents/detail.html", context, status=status)
 
 
@@ -378,6 +434,14 @@ def _may_clock(user, accident) -> bool:
     return reporting.can_clock(user)
 
 
+# step → the action whose state rule it follows
+STEP_ACTIONS = {
+    "unit_learned": Action.RECEIVE,
+    "transmit": Action.TRANSMIT,
+    "notice": Action.NOTIFY,
+    "supplement": Action.SUPPLEMENT,
+    "finding": Action.FINDING,
+}
 # step → (form class, who may, what it does)
 STEPS = {
     "unit_learned": (forms.UnitLearnedForm, _may_clock, _run_unit_learned),
@@ -407,8 +471,12 @@ def accident_step(request, pk, step):
         else:
             messages.success(request, done)
             return redirect(reverse("accidents:detail", args=[accident.pk]) + f"#step-{step}")
-    messages.error(request, _("未能保存，请检查下方表单中标出的问题。"))
-    return render_detail(request, _get(request, pk), bound=(step, form), status=400)
+    refused = state_refusal(accident, STEP_ACTIONS[step])
+    if refused:  # the step is no longer offered (the case moved on): its form is gone, say why
+        messages.error(request, refused)
+        return redirect("accidents:detail", accident.pk)
+    return render_detail(request, _get(request, pk), bound=(step, form), status=400,
+                         hint=_("未能保存，请检查下方表单中标出的问题。"))
 
 
 urlpatterns = [

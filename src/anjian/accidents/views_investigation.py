@@ -90,6 +90,25 @@ FORMS = {
 }
 
 
+# step → the action whose state rule it follows (a measure's completion: MEASURE_DONE)
+STEP_ACTIONS = {
+    "open": Action.OPEN_INVESTIGATION,
+    "member": Action.EDIT_INVESTIGATION,
+    "extend": Action.EXTEND,
+    "appraisal_start": Action.PAUSE,
+    "appraisal_end": Action.RESUME,
+    "report": Action.EDIT_INVESTIGATION,
+    "submit": Action.SUBMIT_REPORT,
+    "reply": Action.REPLY,
+    "publish": Action.PUBLISH,
+    "penalty": Action.PENALTY,
+    "measure": Action.MEASURE,
+    "listing": Action.LIST,
+    "lift": Action.DELIST,
+    "close": Action.CLOSE,
+}
+
+
 def _allowed_steps(user, accident: Accident, inv: Investigation | None, listing) -> dict[str, bool]:
     state = accident.state
     investigating = state == AccidentState.INVESTIGATING and services.can_investigate(user, inv)
@@ -327,11 +346,16 @@ def _handle(request, accident: Accident, step: str, form, run):
         else:
             messages.success(request, done)
             return _back(accident)
-    from anjian.accidents.views import render_detail
+    from anjian.accidents.views import render_detail, state_refusal
 
+    refused = state_refusal(accident, STEP_ACTIONS.get(step, Action.MEASURE_DONE))
+    if refused:  # bad input to a step the state no longer allows: the state is the reason to give
+        messages.error(request, refused)
+        return _back(accident)
     accident = _get(request, accident.pk)
     return render_detail(
-        request, accident, status=400, extra=investigation_context(request.user, accident, bound=(step, form))
+        request, accident, status=400, extra=investigation_context(request.user, accident, bound=(step, form)),
+        posted=form,
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.accidents import circular, stats, targets
+from anjian.accidents.forms import IntegerField
 from anjian.core.choices import Sector
 from anjian.core.errors import ServiceError
 from anjian.core.forms import apply_service_errors
@@ -122,11 +123,11 @@ class TargetForm(forms.Form):
         label=_lazy("行业领域"), required=False, widget=forms.Select(attrs={"class": "form-select"}),
         help_text=_lazy("不选为辖区全部行业。"),
     )
-    max_accidents = forms.IntegerField(
+    max_accidents = IntegerField(
         label=_lazy("事故起数控制指标（起）"), required=False,
         widget=forms.NumberInput(attrs={"class": "form-control", "min": "0", "step": "1"}),
     )
-    max_deaths = forms.IntegerField(
+    max_deaths = IntegerField(
         label=_lazy("死亡人数控制指标（人）"), required=False,
         widget=forms.NumberInput(attrs={"class": "form-control", "min": "0", "step": "1"}),
         help_text=_lazy("至少填写一项；可填0。"),

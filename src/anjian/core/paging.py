@@ -1,5 +1,6 @@
 """Keyset paging for HTML lists: ``?after=<id>`` walks a list ordered by descending id."""
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -23,11 +24,14 @@ class KeysetPage:
         return urlencode(query, doseq=True)
 
 
+_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
+
+
 def keyset_page(queryset, params, page_size: int = 50) -> KeysetPage:
     after = params.get("after")
     qs = queryset.order_by("-id")
     is_first = True
-    if after and str(after).isdigit():
+    if after and _ID.fullmatch(str(after)):  # ASCII digits that fit a bigint ("²".isdigit() is True)
         qs = qs.filter(id__lt=int(after))
         is_first = False
     items = list(qs[: page_size + 1])
