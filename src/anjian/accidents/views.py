@@ -79,19 +79,8 @@ def _filter_regions(user) -> list[Region]:
     )
 
 
-def _without_bad_cursor(request) -> None:
-    """Drop an ``after`` cursor that is not an id: core.paging.keyset_page takes any str.isdigit() text and int()
-    fails on "²" (a 500). A bad cursor means the first page, as a non-numeric one already does there."""
-    values = request.GET.getlist("after")
-    if values and not all(ID_TEXT.fullmatch(v) for v in values):
-        query = request.GET.copy()
-        query.pop("after")
-        request.GET = query
-
-
 def accident_list(request):
     today = timezone.localdate()
-    _without_bad_cursor(request)
     return ledger_response(
         request, _filtered(request), template="accidents/ledger.html", rows_template="accidents/_rows.html",
         context={"can_report": reporting.can_report(request.user)},
