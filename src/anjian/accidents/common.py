@@ -181,13 +181,10 @@ def officers_over(accident: Accident, *, roles=SUPERVISORS, level: str | None = 
 
 
 def enterprise_managers(enterprise_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            enterprise_id=enterprise_id,
-            role__in=[Role.ENTERPRISE_PRINCIPAL, Role.ENTERPRISE_SAFETY_MANAGER],
-            is_active=True,
-        )
-    )
+    """The unit's active principal and safety manager (the hazard services' query)."""
+    from anjian.hazards.services import enterprise_managers as managers
+
+    return list(managers(enterprise_id))
 
 
 # Namespace of the transaction-level advisory locks that serialise numbering (PostgreSQL).
