@@ -10,10 +10,14 @@ from anjian.core import views as core_views
 from anjian.core.api_views import AuthorityViewSet, GridViewSet, NotificationViewSet, RegionViewSet, WebhookView
 from anjian.enforcement import api as enforcement_api
 from anjian.enterprises.api import EnterpriseViewSet
+from anjian.equipment import api as equipment_api
 from anjian.hazards import views as hazard_views
 from anjian.hazards.api import HazardViewSet, PublicListingView, ReportViewSet
 from anjian.inspections import api as inspection_api
 from anjian.inspections import planning_api
+from anjian.people import api as people_api
+from anjian.people import api_certificates as certificates_api
+from anjian.people import api_import as people_import_api
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -28,6 +32,10 @@ router.register("checklist-templates", inspection_api.TemplateViewSet, basename=
 planning_api.register(router)
 enforcement_api.register(router)
 accidents_api.register(router)
+people_api.register(router)
+certificates_api.register(router)
+people_import_api.register(router)
+equipment_api.register(router)
 
 urlpatterns = [
     path("", include("anjian.core.urls")),
@@ -37,6 +45,8 @@ urlpatterns = [
     path("inspections/", include("anjian.inspections.urls")),
     path("enforcement/", include("anjian.enforcement.urls")),
     path("accidents/", include("anjian.accidents.urls")),
+    path("people/", include("anjian.people.urls")),
+    path("equipment/", include("anjian.equipment.urls")),
     path("notifications/", core_views.inbox, name="inbox"),
     path("public/listings/", hazard_views.public_listings, name="public-listings"),
     path("public/draws/", include("anjian.inspections.public_urls")),

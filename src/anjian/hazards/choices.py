@@ -50,6 +50,7 @@ class HazardRoute(models.TextChoices):
     EXPERT_CHECK = "expert_check", _("专家检查")
     WHISTLEBLOWER = "whistleblower", _("群众举报")
     ACCIDENT_INVESTIGATION = "accident_investigation", _("事故调查")
+    EQUIPMENT_OVERDUE = "equipment_overdue", _("特种设备检验超期（系统）")
 
 
 class ProductionStop(models.TextChoices):

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "anjian.inspections",
     "anjian.enforcement",
     "anjian.accidents",
+    "anjian.people",
+    "anjian.equipment",
 ]
 
 MIDDLEWARE = [

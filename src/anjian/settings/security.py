@@ -14,7 +14,12 @@ if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY
 
 # Key of the audit chain's HMAC-SM3; defaults to a key derived from SECRET_KEY.
 ANJIAN_AUDIT_KEY = env_str("ANJIAN_AUDIT_KEY", "")
-ANJIAN_CRYPTO_PROVIDER = env_str("ANJIAN_CRYPTO_PROVIDER", "anjian.core.crypto.CryptographySM3Provider")
+ANJIAN_CRYPTO_PROVIDER = env_str("ANJIAN_CRYPTO_PROVIDER", "anjian.core.crypto.CryptographySMProvider")
+# Keys of the SM4 encryption of personal fields (ID-card numbers, phones) and of their HMAC-SM3 search index.
+# Derived from SECRET_KEY when not set; set them in production, since changing SECRET_KEY would otherwise make the
+# stored personal fields unreadable.
+ANJIAN_FIELD_KEY = env_str("ANJIAN_FIELD_KEY", "")
+ANJIAN_INDEX_KEY = env_str("ANJIAN_INDEX_KEY", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
