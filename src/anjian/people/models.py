@@ -55,6 +55,11 @@ class Employee(models.Model):
     state = models.CharField(_("状态"), max_length=10, choices=EmployeeState.choices, default=EmployeeState.ACTIVE)
     left_on = models.DateField(_("离职日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)
+    # The "may work" verdict (anjian.people.verdict), kept current by the services that change its inputs and by
+    # the daily people scan (dates pass), so the lists of people who may not work are an indexed filter.
+    work_ok = models.BooleanField(_("可以上岗"), default=False)
+    work_reasons = models.JSONField(_("不能上岗的原因"), default=list, blank=True)
+    work_checked_on = models.DateField(_("上岗条件核验日期"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -71,6 +76,8 @@ class Employee(models.Model):
             models.Index(fields=["enterprise", "state", "id"], name="emp_enterprise_state"),
             models.Index(fields=["id_number_index"], name="emp_id_index"),
             models.Index(fields=["phone_index"], name="emp_phone_index"),
+            models.Index(fields=["work_ok", "region_code", "id"], name="emp_work_region"),
+            models.Index(fields=["state", "work_checked_on"], name="emp_state_checked"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "id_number_index"], name="employee_once_per_enterprise"),

@@ -1,9 +1,12 @@
 """Reads of employees, training and certificates, always starting from the user's visible set (the enterprise
 scope of :func:`anjian.hazards.queries.hazard_scope_q`: own enterprise, grid, region subtree, or sectors)."""
 
-from django.db.models import QuerySet
+import datetime
+
+from django.db.models import Q, QuerySet
 
 from anjian.hazards.queries import hazard_scope_q
+from anjian.people.choices import CertificateState
 from anjian.people.models import Certificate, Employee, TrainingRecord, TrainingSession
 
 
@@ -29,3 +32,11 @@ def certificates_visible_to(user, *, for_list: bool = False) -> QuerySet[Certifi
 def employee_for_user(user, pk) -> Employee:
     """One employee with what the page shows; raises Employee.DoesNotExist outside the user's scope."""
     return employees_visible_to(user).select_related("enterprise", "enterprise__region").get(pk=pk)
+
+
+def certificate_valid_q(on: datetime.date, prefix: str = "") -> Q:
+    """Certificates (``prefix`` = the path to them, e.g. "certificates__") valid on ``on``: registered, within their
+    validity and not past a review date. ``valid_until`` and ``review_due`` are kept by the certificate services."""
+    return Q(**{f"{prefix}state": CertificateState.ACTIVE, f"{prefix}valid_until__gte": on}) & (
+        Q(**{f"{prefix}review_due__isnull": True}) | Q(**{f"{prefix}review_due__gte": on})
+    )
