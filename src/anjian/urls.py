@@ -11,6 +11,7 @@ from anjian.core.api_views import AuthorityViewSet, GridViewSet, NotificationVie
 from anjian.enforcement import api as enforcement_api
 from anjian.enterprises.api import EnterpriseViewSet
 from anjian.equipment import api as equipment_api
+from anjian.equipment import api_import as equipment_import_api
 from anjian.hazards import views as hazard_views
 from anjian.hazards.api import HazardViewSet, PublicListingView, ReportViewSet
 from anjian.inspections import api as inspection_api
@@ -36,6 +37,7 @@ people_api.register(router)
 certificates_api.register(router)
 people_import_api.register(router)
 equipment_api.register(router)
+equipment_import_api.register(router)
 
 urlpatterns = [
     path("", include("anjian.core.urls")),

@@ -27,6 +27,13 @@ from anjian.people.choices import (
 _USER = settings.AUTH_USER_MODEL
 
 
+def _open(sealed: str) -> str:
+    try:
+        return crypto.open_sealed(sealed)
+    except crypto.DecryptionError:
+        return ""
+
+
 class Employee(models.Model):
     """One person on an enterprise's staff (or working there: dispatched, contractor's worker, intern)."""
 
@@ -99,11 +106,17 @@ class Employee(models.Model):
 
     @property
     def id_number(self) -> str:
-        return crypto.open_sealed(self.id_number_sealed)
+        """The plaintext ID-card number; "" when it cannot be opened (keys changed: see ``unreadable``)."""
+        return _open(self.id_number_sealed)
 
     @property
     def phone(self) -> str:
-        return crypto.open_sealed(self.phone_sealed)
+        return _open(self.phone_sealed)
+
+    @property
+    def unreadable(self) -> bool:
+        """True when a stored personal field cannot be opened with the configured keys."""
+        return any(sealed and not _open(sealed) for sealed in (self.id_number_sealed, self.phone_sealed))
 
 
 class PostAssignment(models.Model):
@@ -234,9 +247,21 @@ class TrainingRecord(models.Model):
         return f"{self.session_id}:{self.employee_id}"
 
 
+class CertificateQuerySet(models.QuerySet):
+    def with_number(self, kind: str, number: str):
+        """Rows of ``kind`` whose (normalised) number is ``number``: an index match, nothing decrypted."""
+        return self.filter(kind=kind, number_index=crypto.blind_index("certificate_number", number))
+
+
 class Certificate(models.Model):
     """A certificate held by a person. ``holder_index`` is the holder's ID-card index, so the same person's
     certificate counts wherever they work; ``(kind, number)`` is unique: a number is registered by one person.
+
+    The number is stored sealed with its blind index, like the ID-card number, because the special operations
+    and special-equipment certificates commonly use the holder's ID-card number as their number. Read and set
+    it through the ``number`` property (``Certificate(number=...)`` works too); look rows up with
+    ``Certificate.objects.with_number(kind, number)`` (the number normalised by
+    :func:`anjian.rules.certificates.normalise_number` first).
 
     ``valid_until``, ``review_due`` and ``due_on`` are kept by the services from
     :func:`anjian.rules.certificates.certificate_dates`; the deadline scan reads ``due_on``.
@@ -250,7 +275,8 @@ class Certificate(models.Model):
     holder_index = models.CharField(_("持证人索引"), max_length=64, editable=False)
     kind = models.CharField(_("证书类别"), max_length=30, choices=CertificateKind.choices)
     item_code = models.CharField(_("作业类别（项目）代码"), max_length=20)
-    number = models.CharField(_("证书编号"), max_length=30)
+    number_sealed = models.CharField(_("证书编号（密文）"), max_length=200, editable=False)
+    number_index = models.CharField(_("证书编号索引"), max_length=64, editable=False)
     issuer = models.CharField(_("发证机关"), max_length=100)
     issued_on = models.DateField(_("初领（发证）日期"))
     valid_until = models.DateField(_("有效期至"))
@@ -276,7 +302,7 @@ class Certificate(models.Model):
             models.Index(fields=["holder_index", "kind"], name="cert_holder_kind"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "number"], name="certificate_number_once"),
+            models.UniqueConstraint(fields=["kind", "number_index"], name="certificate_number_once"),
             models.CheckConstraint(
                 name="certificate_valid_after_issue",
                 condition=Q(valid_until__gt=F("issued_on")),
@@ -284,8 +310,19 @@ class Certificate(models.Model):
             ),
         ]
 
+    objects = CertificateQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def number(self) -> str:
+        return _open(self.number_sealed)
+
+    @number.setter
+    def number(self, value: str) -> None:
+        self.number_sealed = crypto.seal(value)
+        self.number_index = crypto.blind_index("certificate_number", value)
 
 
 class CertificateReview(models.Model):
