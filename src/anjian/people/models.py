@@ -292,6 +292,8 @@ class Certificate(models.Model):
         _USER, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = CertificateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("证书")
         verbose_name_plural = _("证书")
@@ -309,8 +311,6 @@ class Certificate(models.Model):
                 violation_error_message=_("有效期须晚于发证日期。"),
             ),
         ]
-
-    objects = CertificateQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"

@@ -59,5 +59,18 @@ SPECTACULAR_SETTINGS = {
         "ReportLevelEnum": "anjian.accidents.choices.REPORT_LEVEL_CHOICES",
         "AccidentTypeEnum": "anjian.accidents.choices.ACCIDENT_TYPE_CHOICES",
         "NearMissItemEnum": "anjian.accidents.choices.NEAR_MISS_ITEM_CHOICES",
+        "EmployeeStateEnum": "anjian.people.choices.EmployeeState",
+        "TrainingKindEnum": "anjian.people.choices.TrainingKind",
+        "TrainingResultEnum": "anjian.people.choices.TrainingResult",
+        "CertificateKindEnum": "anjian.people.choices.CertificateKind",
+        "CertificateStateEnum": "anjian.people.choices.CertificateState",
+        "EquipmentKindEnum": "anjian.equipment.choices.EquipmentKind",
+        "EquipmentStateEnum": "anjian.equipment.choices.EquipmentState",
+        "EquipmentInspectionKindEnum": "anjian.equipment.choices.InspectionKind",
+        "EquipmentConclusionEnum": "anjian.equipment.choices.Conclusion",
+        "EquipmentScheduleEnum": "anjian.equipment.choices.Schedule",
+        "EquipmentReminderStageEnum": "anjian.equipment.choices.ReminderStage",
+        # The name the fine stages had before the equipment reminders added a second "stage" field.
+        "StageEnum": "anjian.enforcement.choices.FineStage",
     },
 }
