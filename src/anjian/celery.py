@@ -36,3 +36,13 @@ def _schedule(sender, **kwargs):
         sender.signature("anjian.accidents.tasks.scan_accidents"),
         name="accident clock scan",
     )
+    sender.add_periodic_task(
+        settings.ANJIAN_SCAN_INTERVAL_SECONDS,
+        sender.signature("anjian.people.tasks.scan_people"),
+        name="certificate reminder and may-work scan",
+    )
+    sender.add_periodic_task(
+        settings.ANJIAN_SCAN_INTERVAL_SECONDS,
+        sender.signature("anjian.equipment.tasks.scan_equipment"),
+        name="special-equipment inspection scan",
+    )

@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from anjian.core import crypto
-from anjian.core.crypto import CryptographySMProvider, DecryptionError, SEALED_PREFIX
+from anjian.core.crypto import SEALED_PREFIX, CryptographySMProvider, DecryptionError
 
 NUMBER = "11010519491231002X"
 

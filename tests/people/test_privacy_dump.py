@@ -11,7 +11,6 @@ from django.db import connection
 
 from anjian.people import certificates, services
 from anjian.people.models import Certificate, Employee
-from tests.conftest import SYSTEM
 from tests.people.conftest import id_number
 
 PHONE = "13912345678"

@@ -42,6 +42,15 @@ def _menu(user) -> list:
                 accidents.append((_("事故统计与通报"), reverse("accidents:statistics")))
                 accidents.append((_("控制指标"), reverse("accidents:targets")))
             items.append((pgettext_lazy("navigation", "生产安全事故"), "", accidents))
+        people = [
+            (_("人员与设备概况"), reverse("people:employee_overview")),
+            (_("从业人员名册"), reverse("people:employee_list")),
+            (_("不能上岗人员"), reverse("people:blocked_list")),
+            (_("培训台账"), reverse("people:session_list")),
+            (_("证书台账"), reverse("people:certificate_list")),
+            (_("特种设备台账"), reverse("equipment:equipment_list")),
+        ]
+        items.append((_("人员与设备"), "", people))
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         items.append((_("用户管理"), reverse("accounts:user_list"), []))
     if user.role == Role.AUDIT_ADMIN:

@@ -72,6 +72,8 @@ def enterprise_detail(request, pk):
             "can_report_hazard": bool(routes_for(request.user)),
             **_inspection_context(request.user, enterprise),
             **_accident_context(request.user, enterprise),
+            **_people_context(request.user, enterprise),
+            **_equipment_context(request.user, enterprise),
         },
     )
 
@@ -100,6 +102,20 @@ def _accident_context(user, enterprise) -> dict:
 
     accidents = list(accidents_visible_to(user).filter(enterprise=enterprise).order_by("-occurred_at")[:20])
     return {"accidents": accidents, "can_report_accident": can_report(user)}
+
+
+def _people_context(user, enterprise) -> dict:
+    """The enterprise file's 人员 tab: staff counts, who may not work, recent training, certificates due."""
+    from anjian.people.views import enterprise_tab_context
+
+    return enterprise_tab_context(user, enterprise)
+
+
+def _equipment_context(user, enterprise) -> dict:
+    """The enterprise file's 特种设备 tab: the register's counts, what is due or overdue, what may not be used."""
+    from anjian.equipment.views import enterprise_tab_context
+
+    return enterprise_tab_context(user, enterprise)
 
 
 @require_http_methods(["GET", "POST"])

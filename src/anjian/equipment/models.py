@@ -108,7 +108,8 @@ class EquipmentInspection(models.Model):
     conclusion = models.CharField(_("检验结论"), max_length=20, choices=Conclusion.choices)
     report_number = models.CharField(_("报告编号"), max_length=60)
     safety_grade = models.PositiveSmallIntegerField(_("安全状况等级"), null=True, blank=True)
-    next_due = models.DateField(_("下次检验日期"))
+    # Empty only for a report that does not give one (a failed inspection, a grade 5 vessel).
+    next_due = models.DateField(_("下次检验日期"), null=True, blank=True)
     next_kind = models.CharField(_("下次检验类别"), max_length=20, choices=InspectionKind.choices)
     proposed_due = models.DateField(_("规则建议日期"), null=True, blank=True)
     max_due = models.DateField(_("规则最迟日期"), null=True, blank=True)
@@ -129,7 +130,7 @@ class EquipmentInspection(models.Model):
             ),
             models.CheckConstraint(
                 name="inspection_next_after_inspection",
-                condition=Q(next_due__gt=models.F("inspected_on")),
+                condition=Q(next_due__isnull=True) | Q(next_due__gt=models.F("inspected_on")),
                 violation_error_message=_("下次检验日期须晚于检验日期。"),
             ),
         ]

@@ -30,7 +30,7 @@ from anjian.people import certificates, forms_certificates, queries
 from anjian.people.choices import CertificateState
 from anjian.people.filters_certificates import CertificateFilter
 from anjian.people.models import Certificate, Employee
-from anjian.people.permissions import can_keep
+from anjian.people.permissions import can_keep, may_keep_any
 from anjian.rules import id_card
 
 STATUS_BADGES = {
@@ -97,6 +97,7 @@ def certificate_list(request):
         "first_query": page.first_query(request.GET),
         "filter_enterprise": enterprise,
         "today": today,
+        "can_import": may_keep_any(request.user),
     }
     partial = is_partial(request)
     if not partial:

@@ -8,13 +8,16 @@ from django.core.management.base import BaseCommand
 from anjian.accidents.scan import scan_accidents
 from anjian.accidents.targets import scan_targets
 from anjian.enforcement.scan import scan_reviews
+from anjian.equipment.scan import scan_equipment
 from anjian.hazards.scan import scan_deadlines
+from anjian.people.scan import scan_people
 
 
 class Command(BaseCommand):
     help = (
-        "Run the hazard deadline scan, the enforcement review scan, the accident clock scan and the accident "
-        "control-target scan every ANJIAN_SCAN_INTERVAL_SECONDS."
+        "Run the hazard deadline scan, the enforcement review scan, the accident clock scan, the accident "
+        "control-target scan, the certificate and may-work scan and the special-equipment scan every "
+        "ANJIAN_SCAN_INTERVAL_SECONDS."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +45,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"target scan: {warned.warnings} warnings")
             except Exception as exc:  # noqa: BLE001 — as above
                 self.stderr.write(f"target scan failed: {exc}")
+            try:
+                people = scan_people()
+                self.stdout.write(f"people scan: {people.reminders} certificate reminders, {people.verdicts} verdicts")
+            except Exception as exc:  # noqa: BLE001 — as above
+                self.stderr.write(f"people scan failed: {exc}")
+            try:
+                machines = scan_equipment()
+                self.stdout.write(
+                    f"equipment scan: {machines.reminders} reminders, {machines.hazards} hazards opened"
+                )
+            except Exception as exc:  # noqa: BLE001 — as above
+                self.stderr.write(f"equipment scan failed: {exc}")
             if once:
                 return
             time.sleep(settings.ANJIAN_SCAN_INTERVAL_SECONDS)

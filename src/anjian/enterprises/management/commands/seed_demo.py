@@ -21,6 +21,7 @@ from anjian.enterprises import services as enterprise_services
 from anjian.enterprises.choices import EnterpriseStatus, Scale, SupervisionClass
 from anjian.hazards import demo as hazard_demo
 from anjian.inspections import demo as inspection_demo
+from anjian.people import demo as people_demo
 from anjian.rules.uscc import USCC_CHARS, complete
 
 DEMO_PASSWORD = "Anjian@2026"
@@ -79,9 +80,14 @@ class Command(BaseCommand):
             hazards = hazard_demo.seed(actor, rng)
             inspections = inspection_demo.seed(DEMO_PASSWORD, rng)
             accidents = accident_demo.seed(actor, DEMO_PASSWORD, rng)
+            people = people_demo.seed(actor, rng)
         self.stdout.write(f"{hazards} demo hazards")
         self.stdout.write(f"{inspections} demo inspections")
         self.stdout.write(f"{accidents} demo accidents")
+        self.stdout.write(
+            f"{people['people']} demo employees, {people['equipment_scan'].hazards} equipment hazards opened, "
+            f"{people['certificate_reminders'].reminders} certificate reminders"
+        )
         self.stdout.write(self.style.SUCCESS(f"demo data loaded; every demo password is {DEMO_PASSWORD}"))
 
     def _user(self, actor, username, full_name, role, *, authority=None, enterprise=None) -> User:
