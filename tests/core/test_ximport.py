@@ -3,6 +3,7 @@
 import datetime
 import decimal
 import io
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -243,3 +244,84 @@ def test_messages_never_echo_a_full_id_number(db):
     result = run_import(rows=rows, columns=COLUMNS, apply_row=apply)
     assert result.errors[0].message == "身份证号码 110***********002X 已登记。"
     assert ximport.scrub("编号 1234567890123456789 不是") == "编号 1234567890123456789 不是"
+
+
+# --- numbers and dates out of range: a clear message, never InvalidOperation, OverflowError or a busy worker ------
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("1E+999999", "“1E+999999”超出允许的数值范围"), ("-1E+999999", "“-1E+999999”超出允许的数值范围"),
+    ("9223372036854775808", "超出允许的数值范围"), (1e300, "超出允许的数值范围"),
+    ("1E-999999", "“1E-999999”不是整数"), ("NaN", "“NaN”不是整数"), ("sNaN", "“sNaN”不是整数"),
+    ("Infinity", "“Infinity”不是整数"), (float("inf"), "“inf”不是整数"),
+])
+def test_huge_or_odd_integers_are_refused_at_once(raw, message):
+    started = time.monotonic()
+    with pytest.raises(ValueError) as info:
+        parse_cell(Column("n", "人数", INT), raw)
+    assert message in str(info.value) and time.monotonic() - started < 1
+    assert parse_cell(Column("n", "人数", INT), "9223372036854775807") == 2**63 - 1
+
+
+def test_an_integer_column_compares_its_bounds_before_converting():
+    grade = Column("grade", "等级", INT, min_value=1, max_value=5)
+    with pytest.raises(ValueError, match="不能大于 5"):
+        parse_cell(grade, "1E+999999")
+    with pytest.raises(ValueError, match="不能小于 1"):
+        parse_cell(grade, "-1E+999999")
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("1e30", "不能大于 999.9"), ("1E+999999", "不能大于 999.9"), ("-1e30", "须大于 0"), ("1e-30", "最多 1 位小数"),
+    ("1E-999999", "最多 1 位小数"), ("Infinity", "“Infinity”不是数字"), ("-Infinity", "“-Infinity”不是数字"),
+    ("sNaN", "“sNaN”不是数字"), (float("nan"), "“nan”不是数字"),
+])
+def test_decimal_cells_out_of_range(raw, message):
+    hours = Column("hours", "学时", DECIMAL, positive=True, decimal_places=1, max_value=decimal.Decimal("999.9"))
+    with pytest.raises(ValueError) as info:
+        parse_cell(hours, raw)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("raw", ["1e30", "-1E+999999", "1" * 40, 1e300])
+def test_an_unbounded_decimal_column_refuses_more_than_18_whole_digits(raw):
+    amount = Column("amount", "金额", DECIMAL, decimal_places=2)
+    with pytest.raises(ValueError, match="超出允许的数值范围"):
+        parse_cell(amount, raw)
+    assert parse_cell(amount, "9" * 18) == decimal.Decimal("9" * 18 + ".00")
+
+
+@pytest.mark.parametrize("raw", ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31", datetime.date(1, 1, 1),
+                                 datetime.datetime(1899, 12, 30)])
+def test_dates_outside_1900_to_2100_are_refused(raw):
+    with pytest.raises(ValueError, match=r"超出允许的日期范围（1900-01-01 至 2100-12-31）"):
+        parse_cell(Column("day", "日期", DATE), raw)
+
+
+@pytest.mark.parametrize("raw", ["0001-01-01 00:00", "1899-12-31 23:59", "2101-01-01 00:00", "9999-12-31 23:59",
+                                 datetime.datetime(1, 1, 1)])
+def test_moments_outside_1900_to_2100_are_refused(raw):
+    with pytest.raises(ValueError, match=r"超出允许的日期范围（1900-01-01 至 2100-12-31）"):
+        parse_cell(Column("at", "时间", DATETIME), raw)
+
+
+def test_the_edges_of_the_date_range_and_non_ascii_digits():
+    day, moment = Column("day", "日期", DATE), Column("at", "时间", DATETIME)
+    assert parse_cell(day, "1900-01-01") == datetime.date(1900, 1, 1)
+    assert parse_cell(day, "2100-12-31") == datetime.date(2100, 12, 31)
+    assert parse_cell(moment, "2100-12-31 23:59").year == 2100
+    with pytest.raises(ValueError, match="不是有效日期"):
+        parse_cell(day, "²025-01-01")
+    with pytest.raises(ValueError, match="不是有效的日期和时间"):
+        parse_cell(moment, "2025-01-01 ²:00")
+    with pytest.raises(ValueError, match="不是有效日期"):
+        parse_cell(day, "2025-01-" + "1" * 5000)
+
+
+def test_a_row_with_such_cells_is_reported_and_nothing_is_written(db):
+    rows = [Row(2, ("330481101", "甲镇", "乡镇（街道）", "1E+999999")),
+            Row(3, ("330481102", "乙镇", "乡镇（街道）", 1))]
+    before = Region.objects.count()
+    result = run_import(rows=rows, columns=COLUMNS, apply_row=create_region)
+    assert [(e.row, e.column, e.message) for e in result.errors] == [(2, "D", "“1E+999999”超出允许的数值范围")]
+    assert result.created == 0 and Region.objects.count() == before

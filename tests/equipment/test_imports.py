@@ -157,3 +157,33 @@ def test_readers_may_not_import(world, key):
     assert client.get(PAGE).status_code == 403 and client.get(TEMPLATE).status_code == 403
     response = client.post(API, {"file": SimpleUploadedFile("a.xlsx", b"x")})
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
+# --- cells and parameters out of range: row errors or the usual refusal, never a 500 ----------------------------
+
+
+def test_huge_numbers_and_year_1_are_row_errors(world):
+    client = world.client("e1m")
+    upload = filled(client, [
+        crane(**{"安全状况等级": "1E+999999"}),
+        crane(code="31704833020250002", **{"安全状况等级": "NaN"}),
+        crane(code="31704833020250003", 投入使用日期="0001-01-01"),
+        inspected(crane(code="31704833020250004"), 下次检验日期="9999-12-31"),
+    ])
+    response = client.post(PAGE, {"file": upload})
+    assert response.status_code == 200
+    got = errors_of(response)
+    assert (2, "安全状况等级", "不能大于 5") in got
+    assert (3, "安全状况等级", "“NaN”不是整数") in got
+    assert (4, "投入使用日期", "“0001-01-01”超出允许的日期范围（1900-01-01 至 2100-12-31）") in got
+    assert (5, "下次检验日期", "“9999-12-31”超出允许的日期范围（1900-01-01 至 2100-12-31）") in got
+    assert not SpecialEquipment.objects.exists() and not EquipmentInspection.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["²", "¹²", "١٢", "１２", "1" * 19, "-1"])
+def test_an_enterprise_parameter_that_is_not_ascii_digits(world, raw):
+    client = world.client("b1")
+    assert client.get(PAGE, {"enterprise": raw}).status_code == 404
+    response = client.post(API, {"file": filled(client, [crane()]), "enterprise": raw})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert not SpecialEquipment.objects.exists()

@@ -133,3 +133,18 @@ def test_the_command_and_the_task_print_and_return_figures(world):
                                       "notifications": 0}
     with pytest.raises(Exception, match="not a date"):
         call_command("equipment_scan", "--today", "tomorrow")
+
+
+def test_two_clocks_overdue_on_the_same_day_open_one_hazard(world):
+    """A boiler's external and internal inspections due the same day: one hazard, linked from both rows."""
+    boiler = register(world, commissioned_on=days(-900))
+    actor = world.user["e1m"]
+    for kind, inspected in (("internal", days(-700)), ("external", days(-370))):
+        services.inspection_record(actor=actor, equipment=boiler, data=inspection_data(
+            inspection_kind=kind, inspected_on=inspected, next_due=days(-2), confirm_exceeds=True))
+    result = scan_equipment()
+    assert result.hazards == 1 and result.stages["overdue"] == 2
+    rows = EquipmentReminder.objects.filter(equipment=boiler, stage="overdue")
+    assert rows.count() == 2 and len({r.hazard_id for r in rows}) == 1
+    assert Hazard.objects.filter(route="equipment_overdue").count() == 1
+    assert scan_equipment().hazards == 0

@@ -459,3 +459,27 @@ def test_release_an_operator_once(world, make_employee, operator_certificate):
     # released, the person may be named again
     services.operator_assign(actor=SYSTEM, equipment=forklift, employee=driver)
     assert EquipmentOperator.objects.filter(ended_on__isnull=True).count() == 1
+
+
+def test_the_safety_management_item_alone_does_not_make_an_operator(world, make_employee, operator_certificate):
+    """Item A (特种设备安全管理) and F (安全阀校验) are not operating items: a boiler needs G1/G2/G3."""
+    boiler = register(world)
+    manager = make_employee(world.e1, hired_on=days(-400))
+    operator_certificate(manager, item="A")
+    operator_certificate(manager, item="F")
+    with pytest.raises(ValidationError) as exc:
+        services.operator_assign(actor=world.user["e1m"], equipment=boiler, employee=manager)
+    assert codes(exc.value) == {"employee": ["operator_certificate_required"]}
+    operator_certificate(manager, item="G1")
+    assert services.operator_assign(actor=world.user["e1m"], equipment=boiler, employee=manager).pk
+
+
+def test_leaving_ends_the_operator_assignment(world, make_employee, operator_certificate):
+    from anjian.people import services as people_services
+
+    forklift = register(world, kind="in_plant_vehicle")
+    driver = make_employee(world.e1, hired_on=days(-400))
+    operator_certificate(driver, item="N1")
+    services.operator_assign(actor=world.user["e1m"], equipment=forklift, employee=driver, assigned_on=days(-30))
+    people_services.employee_leave(actor=world.user["e1m"], employee=driver, left_on=days(-1))
+    assert EquipmentOperator.objects.get().ended_on == days(-1)

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from anjian.people import certificates
+from anjian.people.filters_certificates import number_index
 from anjian.people.models import Certificate
 from anjian.rules import certificates as rules
 from anjian.rules._dates import add_years
@@ -146,10 +147,68 @@ def test_filters_and_export(world, make_employee):
     assert names("") == {"王电工", "孙焊工"}
     assert names("status=due_soon") == {"王电工"} and names("status=valid") == {"孙焊工"}
     assert names(f"enterprise={world.e2.pk}") == {"孙焊工"} and names("item=2.1") == {"孙焊工"}
-    assert names("holder=电工") == {"王电工"} and names("number=T2024000999") == {"孙焊工"}
+    assert names("holder=电工") == {"王电工"} and names(f"number_index={number_index('T2024000999')}") == {"孙焊工"}
+    plain = client.get("/api/certificates/?number=T2024000999")
+    assert plain.status_code == 400 and field_codes(plain, "number") == ["plaintext_not_allowed"]
+    assert "不能放在网址中查找" in plain.json()["message"]
+    bad = client.get("/api/certificates/?number_index=T2024000999")
+    assert bad.status_code == 400 and field_codes(bad, "number_index") == ["invalid_index"]
+    assert "证书编号精确查找的条件无效" in bad.json()["message"]
+    assert client.get("/api/certificates/export/?number=T2024000999").status_code == 400
     assert client.get("/api/certificates/?status=bogus").status_code == 400
     export = client.get("/api/certificates/export/?kind=special_operation")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_search_by_full_number_in_the_body(world, make_employee):
+    number = id_number()
+    e1 = make_employee(world.e1, name="王电工", number=number)
+    e2 = make_employee(world.e2, name="孙焊工")
+    e3 = make_employee(world.e3, name="李司机")  # another county
+    mine = post(world.client("e1m"), "/api/certificates/", payload(e1, number=number)).json()
+    theirs = post(world.client("e2"), "/api/certificates/", payload(e2, number="T2024000999", item_code="2.1")).json()
+    far = certificates.certificate_register(actor=SYSTEM, employee=e3, data={
+        "kind": "equipment_operator", "item_code": "N1", "number": "TS330482001", "issuer": "局", "issued_on": ISSUED})
+
+    def found(body, key="b1"):
+        response = post(world.client(key), "/api/certificates/search/", body)
+        assert response.status_code == 200, response.json()
+        assert set(response.json()) == {"results"}
+        return [row["id"] for row in response.json()["results"]]
+
+    assert found({"number": " t2024000999 "}) == [theirs["id"]]
+    assert found({"number": "T2024000999", "kind": "special_operation"}) == [theirs["id"]]
+    assert found({"number": "T2024000999", "kind": "equipment_operator"}) == []
+    assert found({"number": "T2024000998"}) == [] and found({"number": "T2024"}) == []
+    assert found({"number": number.lower()}) == [mine["id"]]
+    row = post(world.client("b1"), "/api/certificates/search/", {"number": number}).json()["results"][0]
+    assert row["employee_name"] == "王电工" and number not in repr(row)
+    assert row["number"] == certificates.display_number(number)
+    # scope: another county's certificate is not found; nor another enterprise's by an enterprise user
+    assert found({"number": "TS330482001"}) == [] and found({"number": "TS330482001"}, "b2") == [far.pk]
+    assert found({"number": number}, "e2") == [] and found({"number": number}, "e1w") == [mine["id"]]
+
+
+@pytest.mark.parametrize("body, field, code", [
+    ({}, "number", "required"),
+    ({"number": "  "}, "number", "required"),
+    ({"kind": "special_operation"}, "number", "required"),
+    ({"number": "T2024000999", "kind": "driver"}, "kind", "invalid_choice"),
+    ({"number": "T" * 61}, "number", "max_length"),
+])
+def test_search_refusals(world, body, field, code):
+    response = post(world.client("b1"), "/api/certificates/search/", body)
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert field_codes(response, field) == [code]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["message"])
+
+
+def test_search_needs_an_object_and_a_login(world):
+    response = post(world.client("b1"), "/api/certificates/search/", ["T2024000999"])
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert world.client("b1").get("/api/certificates/search/").status_code == 405
+    assert Client().post("/api/certificates/search/", {"number": "T1"}, content_type="application/json"
+                         ).status_code in (401, 403)
 
 
 def test_catalogue(world):

@@ -4,12 +4,14 @@ Chinese message, never a 500), scope (404) and readers (no buttons, refused writ
 
 import datetime
 import io
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from anjian.people import certificates
+from anjian.people.filters_certificates import number_index
 from anjian.people.models import Certificate, CertificateReview
 from anjian.rules._dates import add_years
 from tests.people.conftest import id_number
@@ -73,25 +75,73 @@ def test_the_ledger_is_scoped_and_masks_id_numbers(world, certs):
     ("kind=equipment_operator", {"钱司机"}),
     ("item=2.1", {"孙焊工"}),
     ("holder=焊", {"孙焊工"}),
-    ("number=t2024000999", {"孙焊工"}),
-    ("number=T2024", set()),
+    ("number_index={welder}", {"孙焊工"}),
+    ("number_index={welder}&kind=equipment_operator", set()),
+    ("number_index=" + "0" * 64, set()),
     ("enterprise={e2}", {"孙焊工"}),
     ("region=330481002", {"孙焊工"}),
     ("due_from={today}&due_to={in30}", {"王电工"}),
 ])
 def test_filters(world, certs, query, expected):
-    query = query.format(e2=world.e2.pk, today=TODAY.isoformat(),
+    query = query.format(e2=world.e2.pk, today=TODAY.isoformat(), welder=number_index("T2024000999"),
                          in30=(TODAY + datetime.timedelta(days=30)).isoformat())
     assert names(ledger(world.client("b1"), query)) == expected
 
 
 @pytest.mark.parametrize("query", [
     "status=bogus", "due_from=2024-13-01", "enterprise=abc", "enterprise=99999999999999999999", "kind=x",
-    "after=²", "after=abc", "region=nowhere", "holder=" + "名" * 80, "number=%00",
+    "after=²", "after=abc", "region=nowhere", "holder=" + "名" * 80, "number=%00", "number=T2024000999",
+    "number_index=abc", "number_index=%00", "number_index=" + "F" * 64,
 ])
 def test_bad_filters_never_fail(world, certs, query):
     response = ledger(world.client("b1"), query)
     assert response.status_code == 200
+
+
+def test_exact_number_search_is_a_post_and_the_url_holds_only_the_index(world, certs):
+    client = world.client("b1")
+    page = client.get("/people/certificates/")
+    assert 'data-testid="exact-search"' in page.content.decode() and b"csrfmiddlewaretoken" in page.content
+    response = client.post("/people/certificates/?kind=special_operation&after=3&number=x", {"number": " t2024000999 "})
+    assert response.status_code == 303 and "2024000999" not in response["Location"]
+    assert parse_qs(urlsplit(response["Location"]).query) == {
+        "kind": ["special_operation"], "number_index": [number_index("T2024000999")]}
+    found = client.get(response["Location"])
+    body = found.content.decode()
+    assert names(found) == {"孙焊工"} and "按证书编号精确查找" in body and 'data-testid="exact-active"' in body
+    assert 'href="/people/certificates/?kind=special_operation" data-testid="exact-clear"' in body
+    assert f'name="number_index" value="{number_index("T2024000999")}"' in body
+    assert "2024000999" not in found.context["first_query"]
+    # an ID-format number (the electrician's own ID number): found, never in the URL or the page
+    number = certs["number"]
+    response = client.post("/people/certificates/", {"number": number.lower()})
+    assert number not in response["Location"] and number[6:14] not in response["Location"]
+    found = client.get(response["Location"])
+    assert names(found) == {"王电工"} and number not in found.content.decode()
+    rows = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert names(rows) == {"王电工"} and number not in rows.content.decode()
+    # scope: e2 does not find e1's certificate by its number
+    response = world.client("e2").post("/people/certificates/", {"number": number})
+    assert names(world.client("e2").get(response["Location"])) == set()
+
+
+def test_exact_number_search_refusals(world, certs):
+    client = world.client("b1")
+    response = client.post("/people/certificates/?kind=special_operation", {"number": "   "})
+    assert response.status_code == 303 and response["Location"] == "/people/certificates/?kind=special_operation"
+    assert "请填写完整的证书编号。" in client.get(response["Location"]).content.decode()
+    plain = ledger(client, "number=T2024000999")
+    body = plain.content.decode()
+    assert plain.status_code == 200 and names(plain) == set() and "不能放在网址中查找" in body
+    assert "T2024000999" not in body.split('id="filters"')[1] and "number=" not in plain.context["first_query"]
+    assert client.get("/people/certificates/export/?number=T2024000999").status_code == 302
+    for bad in ("abc", "A" * 64, "0" * 63, "0" * 65):
+        response = ledger(client, f"number_index={bad}")
+        assert names(response) == set() and "证书编号精确查找的条件无效" in response.content.decode(), bad
+        assert client.get(f"/people/certificates/export/?number_index={bad}").status_code == 302
+    strict = world.client("b1")
+    strict.handler.enforce_csrf_checks = True
+    assert strict.post("/people/certificates/", {"number": "T2024000999"}).status_code == 403
 
 
 def test_htmx_gets_the_rows_and_the_pages_walk(world, certs, make_employee):

@@ -75,6 +75,29 @@ def test_an_id_format_number_that_is_not_the_holders_is_refused(world, make_empl
     assert not Certificate.objects.exists()
 
 
+def test_the_id_number_check_holds_when_the_sealed_id_cannot_be_read(world, make_employee):
+    own = id_number()
+    emp = make_employee(world.e1, number=own)
+    Employee.objects.filter(pk=emp.pk).update(id_number_sealed="not-a-sealed-value")
+    emp = Employee.objects.select_related("enterprise").get(pk=emp.pk)
+    assert emp.id_number == "" and emp.unreadable
+    with pytest.raises(ValidationError) as exc:  # someone else's ID number: still refused
+        register(world, emp, number=id_number())
+    assert codes(exc, "number") == ["not_holder_id"]
+    for kind, item in (("special_operation", "1.2"), ("equipment_operator", "N1")):
+        with pytest.raises(ValidationError) as exc:
+            register(world, emp, kind=kind, item_code=item, number=id_number())
+        assert codes(exc, "number") == ["not_holder_id"], kind
+    assert not Certificate.objects.exists()
+    cert = register(world, emp, number=own.lower())  # the holder's own ID number: matched by the blind index
+    assert cert.number == own
+    with pytest.raises(ValidationError) as exc:  # a correction is checked the same way
+        certificates.certificate_update(actor=world.user["e1m"], certificate=cert, data={"number": id_number()})
+    assert codes(exc, "number") == ["not_holder_id"]
+    other = register(world, emp, kind="equipment_operator", item_code="N1", number="TS330481009")
+    assert other.number == "TS330481009"  # a number that is not in ID format is not compared
+
+
 @pytest.mark.parametrize("number, code", [("", "empty"), ("T20@4", "characters"), ("T20", "length"),
                                           ("证书123456", "characters"), ("A" * 31, "length")])
 def test_bad_number_formats_are_refused(world, make_employee, number, code):

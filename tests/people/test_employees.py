@@ -320,3 +320,26 @@ def test_reveal_is_for_keepers_and_audited(world):
     with pytest.raises(PermissionDeniedError):
         services.reveal(actor=world.user["e1w"], employee=e)
     assert services.reveal(actor=SYSTEM, employee=e)["phone"] == "13800001234"
+
+
+def test_a_person_who_left_may_be_registered_again(world):
+    number = id_number(birth="19880808")
+    first = register(world, id_number=number, hired_on=D(2020, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        register(world, id_number=number)
+    assert codes(exc.value) == {"id_number": ["duplicate_employee"]}
+    services.employee_leave(actor=world.user["e1m"], employee=first, left_on=D(2023, 6, 30))
+    again = register(world, id_number=number, hired_on=D(2024, 3, 1))
+    assert again.pk != first.pk and again.state == "active"
+    assert Employee.objects.filter(id_number_index=first.id_number_index).count() == 2
+
+
+def test_a_certificate_never_prints_an_id_number(world):
+    from anjian.people import certificates
+
+    number = id_number(birth="19850101")
+    employee = register(world, id_number=number)
+    cert = certificates.certificate_register(actor=world.user["e1m"], employee=employee, data={
+        "kind": "special_operation", "item_code": "1.2", "number": number, "issuer": "嘉兴市应急管理局",
+        "issued_on": D(2024, 1, 5)})
+    assert number not in str(cert) and number[-4:] in str(cert)

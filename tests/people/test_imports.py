@@ -346,3 +346,59 @@ def test_an_id_number_used_as_certificate_number_is_masked_in_the_errors(world, 
     assert body["code"] == "import_rejected"
     assert a not in response.content.decode()
     assert body["errors"][0]["row"] == 3 and body["errors"][0]["header"] == "证书编号"
+
+
+# --- cells and parameters out of range: row errors or the usual refusal, never a 500 ----------------------------
+
+
+def test_numbers_and_times_out_of_range_are_row_errors(world, staff):
+    client = world.client("e1m")
+    a, b, c = (e.id_number for e in staff)
+    upload = filled(client, "training", [
+        attendee(a, title="巨大学时", 学时="1e30"),
+        attendee(b, title="无穷学时", 学时="Infinity"),
+        attendee(c, title="非数学时", 学时="NaN"),
+        attendee(a, title="微小学时", 学时="1e-30"),
+        attendee(b, title="巨大成绩", 成绩="1E+999999"),
+        attendee(c, title="负计入学时", 计入学时="-1e30"),
+        attendee(a, title="公元元年", start="0001-01-01 08:30", 结束时间="0001-01-01 17:30"),
+        attendee(b, title="远未来", start="2101-03-03 08:30"),
+    ])
+    response = client.post(PAGE["training"], {"file": upload})
+    assert response.status_code == 200
+    got = errors_of(response)
+    assert [g[1:] for g in got if g[0] == 2] == [("学时", "不能大于 9999.9")]  # the column's bound
+    assert (3, "学时", "“Infinity”不是数字") in got
+    assert (4, "学时", "“NaN”不是数字") in got
+    assert (5, "学时", "最多 1 位小数") in got
+    assert (6, "成绩", "不能大于 100") in got
+    assert (7, "计入学时", "不能小于 0") in got
+    assert (8, "开始时间", "“0001-01-01 08:30”超出允许的日期范围（1900-01-01 至 2100-12-31）") in got
+    assert (8, "结束时间", "“0001-01-01 17:30”超出允许的日期范围（1900-01-01 至 2100-12-31）") in got
+    assert (9, "开始时间", "“2101-03-03 08:30”超出允许的日期范围（1900-01-01 至 2100-12-31）") in got
+    assert not TrainingSession.objects.exists() and not TrainingRecord.objects.exists()
+    response = client.post(API["training"], {"file": filled(client, "training", [attendee(a, 学时="1E+999999")])})
+    assert response.status_code == 400 and response.json()["code"] == "import_rejected"
+    assert response.json()["errors"][0]["header"] == "学时"
+
+
+def test_an_employee_hired_in_year_1_is_a_row_error(world):
+    client = world.client("e1m")
+    response = client.post(API["employees"], {"file": filled(client, "employees", [
+        person("元年", id_number(), **{"入职（进场）日期": "0001-01-01"})])})
+    body = response.json()
+    assert response.status_code == 400 and body["code"] == "import_rejected"
+    assert [(e["row"], e["header"]) for e in body["errors"]] == [(2, "入职（进场）日期")]
+    assert "超出允许的日期范围" in body["errors"][0]["message"]
+    assert not Employee.objects.filter(name="元年").exists()
+
+
+@pytest.mark.parametrize("raw", ["²", "¹²", "١٢", "１２", "1" * 19, "-1", "1.0", "0x1"])
+def test_an_enterprise_parameter_that_is_not_ascii_digits(world, raw):
+    client = world.client("b1")
+    for kind in PAGE:
+        assert client.get(PAGE[kind], {"enterprise": raw}).status_code == 404
+        upload = filled(client, kind, [])
+        response = client.post(API[kind], {"file": upload, "enterprise": raw})
+        assert response.status_code == 400 and response.json()["code"] == "invalid", response.content
+    assert not Employee.objects.exists()

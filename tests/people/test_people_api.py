@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from anjian.core.models import AuditEvent
+from anjian.people import services
 from anjian.people.models import Certificate, Employee, TrainingSession
 from tests.people.conftest import id_number
 
@@ -112,9 +114,10 @@ def test_list_filters_and_scope(world, make_employee):
     assert ids("/api/employees/") == {a.pk, b.pk, e2.pk}
     assert ids(f"/api/employees/?enterprise={world.e1.pk}") == {a.pk, b.pk}
     assert ids("/api/employees/?name=三丰") == {a.pk}
-    assert ids(f"/api/employees/?id_number={number[:6]} {number[6:]}") == {a.pk}
-    assert ids("/api/employees/?phone=139-1234-5678") == {a.pk}
-    assert ids("/api/employees/?phone=1391234567") == set()
+    assert ids(f"/api/employees/?id_index={services.id_index(number)}") == {a.pk}
+    assert ids(f"/api/employees/?phone_index={services.phone_index('13912345678')}") == {a.pk}
+    assert ids(f"/api/employees/?phone_index={services.phone_index('1391234567')}") == set()
+    assert ids(f"/api/employees/blocked/?id_index={services.id_index(number)}") == {a.pk}
     assert ids("/api/employees/?employment_type=dispatched") == {b.pk}
     assert ids("/api/employees/?work_ok=false") == {a.pk, b.pk, e2.pk}
     r = c.get("/api/employees/?enterprise=abc")
@@ -133,6 +136,75 @@ def test_list_filters_and_scope(world, make_employee):
     verdict.refresh([a.pk, b.pk, e2.pk])
     blocked = c.get(f"/api/employees/blocked/?enterprise={world.e1.pk}").json()["results"]
     assert {row["id"] for row in blocked} == {a.pk, b.pk} and blocked[0]["work_reasons"]
+
+
+def test_plaintext_query_parameters_are_refused_and_bad_indexes_are_a_400(world, make_employee):
+    number = id_number()
+    make_employee(world.e1, name="张三丰", number=number, phone="13912345678")
+    c = world.client("b1")
+    for url, field in ((f"/api/employees/?id_number={number}", "id_number"),
+                       ("/api/employees/?phone=13912345678", "phone"),
+                       (f"/api/employees/blocked/?id_number={number}", "id_number")):
+        r = c.get(url)
+        assert r.status_code == 400 and field_codes(r) == {field: ["plaintext_not_allowed"]}, url
+        assert "不能放在网址中查找" in r.json()["message"] and number not in r.content.decode()
+    for bad in ("abc", "A" * 64, "0" * 65, "%00"):
+        r = c.get(f"/api/employees/?id_index={bad}")
+        assert r.status_code == 400 and field_codes(r)["id_index"][0] == "invalid_index", bad
+        assert "身份证号码精确查找的条件无效" in r.json()["message"]
+        r = c.get(f"/api/employees/?phone_index={bad}")
+        assert r.status_code == 400 and field_codes(r)["phone_index"][0] == "invalid_index", bad
+
+
+def test_search_by_full_number_in_the_body(world, make_employee):
+    number = id_number()
+    a = make_employee(world.e1, name="张三丰", number=number, phone="13912345678")
+    make_employee(world.e1, name="李四")
+    far = make_employee(world.e3, name="王五", number=id_number(), phone="13700000000")  # another county
+    c = world.client("b1")
+
+    def found(body, client=c):
+        r = _post(client, "/api/employees/search/", body)
+        assert r.status_code == 200, r.json()
+        assert set(r.json()) == {"results"}
+        return [row["id"] for row in r.json()["results"]]
+
+    assert found({"id_number": f"{number[:6]} {number[6:-1]}{number[-1].lower()}"}) == [a.pk]
+    assert found({"phone": "139-1234-5678"}) == [a.pk]
+    assert found({"id_number": number, "phone": "13912345678"}) == [a.pk]
+    assert found({"id_number": number, "phone": "13800000000"}) == []  # both given: both must match
+    assert found({"id_number": number[:-1] + ("0" if number[-1] != "0" else "1")}) == []
+    assert found({"phone": "1391234567"}) == []
+    row = _post(c, "/api/employees/search/", {"id_number": number}).json()["results"][0]
+    assert row["name"] == "张三丰" and number not in repr(row) and row["id_number_masked"].endswith(number[-4:])
+    # scope: another county's person is not found, nor e1's by e2 or by the other county's bureau
+    assert found({"id_number": far.id_number}) == [] and found({"phone": "13700000000"}) == []
+    assert found({"id_number": far.id_number}, world.client("b2")) == [far.pk]
+    assert found({"id_number": number}, world.client("e2")) == [] and found({"id_number": number},
+                                                                            world.client("b2")) == []
+    assert found({"id_number": number}, world.client("e1w")) == [a.pk]  # readers may look up
+    # at most 50 rows
+    for n in range(51):
+        make_employee(world.e2, name=f"同号{n}", phone="13600009999")
+    assert len(found({"phone": "13600009999"})) == 50
+
+
+@pytest.mark.parametrize("body", [{}, {"id_number": "", "phone": "  "}, {"name": "张三丰"}])
+def test_search_without_a_number_is_a_400(world, body):
+    r = _post(world.client("b1"), "/api/employees/search/", body)
+    assert r.status_code == 400 and field_codes(r) == {"non_field_errors": ["required"]}
+    assert "身份证号码" in r.json()["message"]
+
+
+def test_search_bad_bodies(world):
+    c = world.client("b1")
+    r = _post(c, "/api/employees/search/", ["330481199001010011"])
+    assert r.status_code == 400 and r.json()["code"] == "invalid"
+    r = _post(c, "/api/employees/search/", {"id_number": "1" * 61})
+    assert r.status_code == 400 and "id_number" in field_codes(r)
+    assert c.get("/api/employees/search/").status_code == 405
+    assert Client().post("/api/employees/search/", {"id_number": "1"}, content_type="application/json"
+                         ).status_code in (401, 403)
 
 
 def test_steps_and_verdicts(world, make_employee):
@@ -239,3 +311,72 @@ def test_openapi_schema_has_no_warnings(world, tmp_path):
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
     text = (tmp_path / "schema.yaml").read_text()
     assert "/api/employees/{id}/may-do/" in text and "/api/training-sessions/" in text
+
+
+# =================================================================================================================
+# Out-of-range input (numbers, dates, ids): a 400 with the house error body, never a 500. Kept apart from the tests
+# above; new tests of this kind go below.
+# =================================================================================================================
+
+
+@pytest.mark.parametrize("on", ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
+def test_verdict_dates_outside_1900_to_2100_are_refused(world, make_employee, on):
+    e = make_employee(world.e1)
+    c = world.client("e1m")
+    r = c.get(f"/api/employees/{e.pk}/may-work/?on={on}")
+    assert r.status_code == 400 and field_codes(r) == {"on": ["min_value" if on < "2000" else "max_value"]}
+    assert "核验日期超出允许范围" in r.json()["message"]
+    r = c.get(f"/api/employees/{e.pk}/may-do/?certificate_kind=special_operation&item_code=1.2&on={on}")
+    assert r.status_code == 400 and list(field_codes(r)) == ["on"]
+
+
+def test_verdict_dates_at_the_edges_are_answered(world, make_employee):
+    e = make_employee(world.e1)
+    c = world.client("e1m")
+    for on in ("1900-01-01", "2100-12-31"):
+        r = c.get(f"/api/employees/{e.pk}/may-work/?on={on}")
+        assert r.status_code == 200 and r.json()["on"] == on
+
+
+@pytest.mark.parametrize(("employee", "code"), [(0, "min_value"), (-1, "min_value"), (2**63, "max_value"),
+                                                (10**30, "max_value")])
+def test_a_participant_id_beyond_the_bigint_range(world, make_employee, employee, code):
+    c = world.client("e1m")
+    payload_ = session_payload([make_employee(world.e1)])
+    payload_["participants"][0]["employee"] = employee
+    r = _post(c, "/api/training-sessions/", payload_)
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == "invalid" and code in str(body["fields"])
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"hours": "1e30"}, "hours"), ({"hours": "1E+999999"}, "hours"), ({"hours": "NaN"}, "hours"),
+    ({"hours": "Infinity"}, "hours"), ({"hours": "1e-30"}, "hours"),
+    ({"starts_at": "1800-01-01T09:00:00+08:00"}, "starts_at"), ({"ends_at": "2101-01-01T09:00:00+08:00"}, "ends_at"),
+])
+def test_session_numbers_and_moments_out_of_range(world, make_employee, overrides, field):
+    r = _post(world.client("e1m"), "/api/training-sessions/", session_payload([make_employee(world.e1)], **overrides))
+    assert r.status_code == 400 and list(field_codes(r)) == [field]
+    assert not TrainingSession.objects.exists()
+
+
+def test_session_moments_in_year_1_are_a_400(world, make_employee):
+    a = make_employee(world.e1)
+    c = world.client("e1m")
+    for moment in ("0001-01-01T00:00", "0001-01-01T00:00:00+08:00"):
+        r = _post(c, "/api/training-sessions/", session_payload([a], starts_at=moment))
+        assert r.status_code == 400 and r.json()["code"] in ("invalid", "out_of_range"), r.content
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.parametrize("score", ["1e30", "-1e30", "NaN", "Infinity", "100.5"])
+def test_participant_scores_out_of_range(world, make_employee, score):
+    payload_ = session_payload([make_employee(world.e1)])
+    payload_["participants"][0]["score"] = score
+    r = _post(world.client("e1m"), "/api/training-sessions/", payload_)
+    body = r.json()
+    assert r.status_code == 400 and body["code"] == "invalid", body
+    assert [k for k in body["fields"] if not k.startswith("participants")] == [], body
+    assert not TrainingSession.objects.exists()

@@ -5,6 +5,7 @@ participant picker, the exports (no plaintext ID numbers), the enterprise tab; r
 import datetime
 import io
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.template.loader import render_to_string
@@ -13,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from anjian.core.models import AuditEvent
-from anjian.people import training, verdict, views
+from anjian.people import services, training, verdict, views
 from anjian.people.models import Absence, Employee, TrainingSession
 from anjian.rules.id_card import check_digit
 from tests.conftest import SYSTEM
@@ -74,9 +75,9 @@ def test_register_list_masks_and_filters(world, make_employee):
     c = world.client("b1")
     body = text(c.get("/people/employees/"))
     assert "周八" in body and "郑十" in body and number not in body and number[:3] + "*" * 11 + number[-4:] in body
-    body = text(c.get(f"/people/employees/?id_number={number}"))
-    assert "周八" in body and "吴九" not in body
-    body = text(c.get("/people/employees/?phone=135 1234 1234"))
+    body = text(c.get(f"/people/employees/?id_index={services.id_index(number)}"))
+    assert "周八" in body and "吴九" not in body and 'data-testid="exact-active"' in body
+    body = text(c.get(f"/people/employees/?phone_index={services.phone_index('13512341234')}"))
     assert "周八" in body and "吴九" not in body
     body = text(c.get(f"/people/employees/?enterprise={world.e2.pk}"))
     assert "郑十" in body and "周八" not in body
@@ -88,6 +89,99 @@ def test_register_list_masks_and_filters(world, make_employee):
     r = c.get("/people/employees/", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "<html" not in text(r) and "employee-table" in text(r)
     assert other.pk
+
+
+# --- the exact search: a POST, so the full numbers stay out of URLs ---------------------------------------------------
+
+
+def _query(response) -> dict[str, list[str]]:
+    assert response.status_code == 303, response.status_code
+    return parse_qs(urlsplit(response["Location"]).query)
+
+
+def test_exact_search_posts_and_lands_on_a_url_with_only_the_index(world, make_employee):
+    number = id_number()
+    make_employee(world.e1, name="周八", number=number, phone="13512341234")
+    make_employee(world.e1, name="吴九")
+    c = world.client("b1")
+    form = text(c.get("/people/employees/"))
+    assert 'data-testid="exact-search"' in form and 'name="csrfmiddlewaretoken"' in form
+    r = c.post(f"/people/employees/?enterprise={world.e1.pk}&after=7&id_number=x",
+               {"id_number": f" {number[:6]} {number[6:-1]}{number[-1].lower()} "})
+    location = r["Location"]
+    assert location.startswith("/people/employees/?") and number not in location and number[6:14] not in location
+    assert _query(r) == {"enterprise": [str(world.e1.pk)], "id_index": [services.id_index(number)]}
+    page = c.get(location)
+    body = text(page)
+    assert [e.name for e in page.context["page"].items] == ["周八"]
+    assert number not in body and number[6:14] not in body
+    assert 'data-testid="exact-active"' in body and "按身份证号码精确查找" in body
+    assert f'href="/people/employees/?enterprise={world.e1.pk}" data-testid="exact-clear"' in body
+    assert f'name="id_index" value="{services.id_index(number)}"' in body  # kept when the other filters change
+    assert f"id_index={services.id_index(number)}" in page.context["first_query"]  # export and paging links
+    rows = c.get(location, HTTP_HX_REQUEST="true")
+    assert [e.name for e in rows.context["page"].items] == ["周八"] and number not in text(rows)
+    # the phone, on the register and on the list of people who may not work
+    r = c.post("/people/employees/", {"phone": "135-1234 1234"})
+    assert _query(r) == {"phone_index": [services.phone_index("13512341234")]} and "1234" not in r["Location"]
+    assert [e.name for e in c.get(r["Location"]).context["page"].items] == ["周八"]
+    r = c.post("/people/blocked/", {"id_number": number})
+    assert r["Location"].startswith("/people/blocked/?") and _query(r) == {"id_index": [services.id_index(number)]}
+    assert "按身份证号码精确查找" in text(c.get(r["Location"]))
+    # a new exact search replaces the earlier one; a number nobody has finds nobody
+    r = c.post(f"/people/employees/?id_index={services.id_index(number)}", {"phone": "13900000000"})
+    assert set(_query(r)) == {"phone_index"} and c.get(r["Location"]).context["page"].items == []
+
+
+def test_exact_search_blank_scope_and_csrf(world, make_employee):
+    number = id_number()
+    make_employee(world.e1, name="周八", number=number)
+    c = world.client("b1")
+    r = c.post(f"/people/employees/?enterprise={world.e1.pk}", {"id_number": "  ", "phone": ""})
+    assert _query(r) == {"enterprise": [str(world.e1.pk)]}
+    assert "请填写完整的身份证号码或联系电话。" in text(c.get(r["Location"]))
+    r = c.post("/people/employees/", {"id_number": "1" * 61})
+    assert _query(r) == {}
+    other = world.client("b2")  # another county: the same number finds nobody there
+    r = other.post("/people/employees/", {"id_number": number})
+    assert other.get(r["Location"]).context["page"].items == []
+    strict = world.client("b1")
+    strict.handler.enforce_csrf_checks = True
+    assert strict.post("/people/employees/", {"id_number": number}).status_code == 403
+
+
+def test_plaintext_numbers_in_the_url_are_refused(world, make_employee):
+    number = id_number()
+    make_employee(world.e1, name="周八", number=number, phone="13512341234")
+    make_employee(world.e1, name="吴九")
+    c = world.client("b1")
+    for url in (f"/people/employees/?id_number={number}", "/people/employees/?phone=13512341234",
+                f"/people/blocked/?id_number={number}"):
+        r = c.get(url)
+        body = text(r)
+        assert r.status_code == 200 and r.context["page"].items == [], url
+        assert "不能放在网址中查找" in body and "周八" not in body and "吴九" not in body, url
+        main = body.split('id="filters"')[1]  # (the header's language switch returns to the URL as typed)
+        assert number not in main and "13512341234" not in main and "id_number" not in r.context["first_query"], url
+    r = c.get(f"/people/employees/?id_number={number}", HTTP_HX_REQUEST="true")
+    assert r.context["page"].items == [] and "不能放在网址中查找" in text(r) and number not in text(r)
+    assert c.get(f"/people/employees/export.xlsx?id_number={number}").status_code == 302
+    r = c.get("/people/employees/?id_number=&phone=")  # the empty fields of the old form: no condition
+    assert {e.name for e in r.context["page"].items} == {"周八", "吴九"}
+
+
+@pytest.mark.parametrize("param, message", [("id_index", "身份证号码精确查找的条件无效"),
+                                            ("phone_index", "联系电话精确查找的条件无效")])
+@pytest.mark.parametrize("value", ["abc", "A" * 64, "0" * 63, "0" * 65, "g" * 64, "%00", "0" * 63 + "%C2%B2"])
+def test_bad_index_values_give_a_chinese_message(world, make_employee, param, value, message):
+    make_employee(world.e1, name="周八")
+    for url in ("/people/employees/", "/people/blocked/"):
+        r = world.client("b1").get(f"{url}?{param}={value}")
+        assert r.status_code == 200 and r.context["page"].items == [] and message in text(r), (url, value)
+        assert 'data-testid="exact-active"' not in text(r)
+    assert world.client("b1").get(f"/people/employees/export.xlsx?{param}={value}").status_code == 302
+    r = world.client("b1").get(f"/people/employees/?{param}={'0' * 64}")  # well-formed, nobody's
+    assert r.status_code == 200 and r.context["page"].items == [] and message not in text(r)
 
 
 def test_keyset_paging(world, make_employee):

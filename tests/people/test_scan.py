@@ -118,6 +118,23 @@ def test_recipients_are_the_managers_of_every_current_workplace(world, make_empl
     assert there.pk
 
 
+def test_each_workplace_is_told_the_name_it_registered(world, make_employee):
+    number = id_number()
+    here = make_employee(world.e1, number=number, name="周师傅")
+    make_employee(world.e2, number=number, name="周建国")  # the same person, as e2 registered him
+    due_in(world, here, 7)
+    scan_people(today=TODAY)
+    [mine] = inbox(world.user["e1m"])
+    [theirs] = inbox(world.user["e2"])
+    assert "周师傅" in mine.title and "周师傅" in mine.body and "周建国" not in mine.title + mine.body
+    assert "周建国" in theirs.title and "周建国" in theirs.body and "周师傅" not in theirs.title + theirs.body
+    scan_people(today=day(8))  # the overdue reminder names him per workplace too
+    [mine] = inbox(world.user["e1m"], "certificate.overdue")
+    [theirs] = inbox(world.user["e2"], "certificate.overdue")
+    assert "周师傅" in mine.title and "周建国" not in mine.title + mine.body
+    assert "周建国" in theirs.title and "周建国" in theirs.body and "周师傅" not in theirs.title + theirs.body
+
+
 def test_a_renewed_certificate_is_reminded_again_for_its_new_date(world, make_employee):
     cert = due_in(world, make_employee(world.e1), 7, years=6, extended_review=True)  # the renewal is due in 7 days
     assert cert.due_kind == "renewal"

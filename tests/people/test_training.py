@@ -193,3 +193,60 @@ def test_delete_is_for_keepers(world, make_employee):
 def test_readers_may_not_record(world, make_employee):
     with pytest.raises(PermissionDeniedError):
         record(world, [make_employee(world.e1)], key="e1w")
+
+
+# --- numbers and moments out of range (never an InvalidOperation or OverflowError) -------------------------------
+
+
+@pytest.mark.parametrize(("hours", "code"), [
+    ("1e30", "out_of_range"), ("1E+999999", "out_of_range"), ("999.95", "out_of_range"),
+    ("-1e30", "hours_not_positive"),
+    ("NaN", "invalid"), ("sNaN", "invalid"), ("Infinity", "invalid"), ("-Infinity", "invalid"),
+    (Decimal("Infinity"), "invalid"), (float("nan"), "invalid"), ("1e-30", "precision"), ("1E-999999", "precision"),
+])
+def test_extreme_session_hours_are_field_errors(world, make_employee, hours, code):
+    with pytest.raises(ValidationError) as info:
+        record(world, [make_employee(world.e1)], hours=hours)
+    assert codes(info.value) == {"hours": [code]}
+    assert info.value.error_dict["hours"][0].messages[0].startswith("学时")
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "value", "code"), [
+    ("score", "1e30", "score_out_of_range"), ("score", "-1e30", "score_out_of_range"),
+    ("score", "100.1", "score_out_of_range"), ("score", "NaN", "invalid"), ("score", "Infinity", "invalid"),
+    ("score", "1e-30", "precision"),
+    ("hours", "1e30", "out_of_range"), ("hours", "-1e30", "hours_negative"), ("hours", "-Infinity", "invalid"),
+    ("hours", "1E-999999", "precision"),
+])
+def test_extreme_participant_numbers_are_field_errors(world, make_employee, field, value, code):
+    item = {"employee": make_employee(world.e1), "result": "passed", "score": 90, field: value}
+    with pytest.raises(ValidationError) as info:
+        record(world, [item])
+    assert codes(info.value) == {"participants": [code]}
+    assert info.value.error_dict["participants"][0].messages[0].startswith("第1位参加人员")
+    assert not TrainingSession.objects.exists() and not TrainingRecord.objects.exists()
+
+
+def test_a_score_of_0_or_100_is_kept(world, make_employee):
+    a, b = make_employee(world.e1), make_employee(world.e1)
+    s = record(world, [{"employee": a, "result": "failed", "score": "0"},
+                       {"employee": b, "result": "passed", "score": "100.0"}])
+    assert sorted(s.records.values_list("score", flat=True)) == [Decimal("0.0"), Decimal("100.0")]
+
+
+@pytest.mark.parametrize("value", [
+    "0001-01-01T00:00", "0001-01-01T00:00+08:00", "1899-12-31T23:59", "2101-01-01T00:00", "9999-12-31T23:59",
+    datetime.datetime(1, 1, 1), datetime.datetime(1, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+])
+def test_moments_outside_1900_to_2100_are_refused(world, make_employee, value):
+    a = make_employee(world.e1)
+    with pytest.raises(ValidationError) as info:
+        record(world, [a], starts_at=value)
+    assert codes(info.value) == {"starts_at": ["out_of_range"]}
+    assert "超出允许范围" in info.value.error_dict["starts_at"][0].messages[0]
+    s = record(world, [a])
+    with pytest.raises(ValidationError) as info:
+        training.session_update(actor=world.user["e1m"], session=s, data={"ends_at": value})
+    assert codes(info.value) == {"ends_at": ["out_of_range"]}
+    assert TrainingSession.objects.get().ends_at == s.ends_at

@@ -433,3 +433,20 @@ def test_primary_quotes_come_from_the_cited_article(row, mirror):
         text = _article_text(c.MIRRORED_LAWS[law], article)
         for quote in re.findall("「(.+?)」", note):
             assert normalise(quote) in text, f"{code}: 「{quote}」 not in {law}{article}"
+
+
+@pytest.mark.parametrize(
+    "kind, codes",
+    [
+        ("boiler", ("G1", "G2", "G3")),
+        ("lifting", ("Q1", "Q2")),
+        ("in_plant_vehicle", ("N1", "N2")),
+        ("pressure_pipeline", ("A",)),  # no operating item of its own: the safety-management item stands in
+    ],
+)
+def test_operator_items_leave_out_management_and_valve_items(kind, codes):
+    from anjian.rules.certificates import NON_OPERATING_ITEMS, operator_items_for_equipment
+
+    assert operator_items_for_equipment(kind) == codes
+    if kind != "pressure_pipeline":
+        assert not NON_OPERATING_ITEMS & set(operator_items_for_equipment(kind))

@@ -66,6 +66,15 @@ LISTS_SHEET = "选项"
 TEMPLATE_ROWS = 2000
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _NO_DEFAULT = object()
+# Dates and times a cell may hold: a year before 1900 (or far ahead) is a typing error, and year 1 made aware east
+# of UTC overflows when converted to UTC.
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
+# Numbers are compared with these as Decimal BEFORE int() or quantize(): int(Decimal("1E+999999")) takes a minute,
+# quantize raises InvalidOperation beyond the context's 28 digits. A bigint holds an INT cell; a DECIMAL cell has
+# at most 18 whole digits.
+BIGINT_MAX = 2**63 - 1
+DECIMAL_MAX_ADJUSTED = 17
 
 
 class ImportFileError(ServiceError):
@@ -378,24 +387,34 @@ _DATE_SEP = re.compile(r"[/.年月]")
 def _date_text(text: str) -> datetime.date:
     text = _DATE_SEP.sub("-", text.strip()).rstrip("日").strip()
     parts = text.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         raise ValueError
     return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
+def _within_range(day: datetime.date, raw: Any) -> None:
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(_("“{}”超出允许的日期范围（{} 至 {}）").format(raw, DATE_MIN, DATE_MAX))
+
+
 def parse_date(raw: Any) -> datetime.date:
+    """A date between :data:`DATE_MIN` and :data:`DATE_MAX`."""
     if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return _date_text(str(raw))
-    except ValueError:
-        raise ValueError(_("“{}”不是有效日期（格式如 2025-06-30）").format(raw)) from None
+        day = raw.date()
+    elif isinstance(raw, datetime.date):
+        day = raw
+    else:
+        try:
+            day = _date_text(str(raw))
+        except ValueError:
+            raise ValueError(_("“{}”不是有效日期（格式如 2025-06-30）").format(raw)) from None
+    _within_range(day, raw)
+    return day
 
 
 def parse_datetime(raw: Any) -> datetime.datetime:
-    """A local date and time (Asia/Shanghai) made aware; a date without a time is refused."""
+    """A local date and time (Asia/Shanghai) made aware; a date without a time, or one outside
+    :data:`DATE_MIN` – :data:`DATE_MAX`, is refused."""
     value = None
     if isinstance(raw, datetime.datetime):
         value = raw
@@ -405,13 +424,15 @@ def parse_datetime(raw: Any) -> datetime.datetime:
         try:
             day = _date_text(date_part)
             bits = time_part.strip().split(":")
-            if not time_part.strip() or not 2 <= len(bits) <= 3 or not all(b.isdigit() for b in bits):
+            if not time_part.strip() or not 2 <= len(bits) <= 3 or not all(
+                    b.isascii() and b.isdigit() and len(b) <= 2 for b in bits):
                 raise ValueError
             value = datetime.datetime.combine(day, datetime.time(*(int(b) for b in bits)))
         except ValueError:
             value = None
     if value is None:
         raise ValueError(_("“{}”不是有效的日期和时间（格式如 2025-06-30 09:00）").format(raw))
+    _within_range(value.date(), raw)  # before making it aware: year 1 would overflow in UTC
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_current_timezone())
     return value
@@ -447,9 +468,10 @@ def parse_cell(column: Column, raw: Any) -> Any:
             raise ValueError(_("“{}”不是整数").format(raw)) from None
         if not value.is_finite() or value != value.to_integral_value():
             raise ValueError(_("“{}”不是整数").format(raw))
-        value = int(value)
-        _check_bounds(column, value)
-        return value
+        _check_bounds(column, value)  # as a Decimal: int() of "1E+999999" would tie up the worker
+        if abs(value) > BIGINT_MAX:
+            raise ValueError(_("“{}”超出允许的数值范围").format(raw))
+        return int(value)
     if kind == DECIMAL:
         try:
             value = _to_decimal(raw)
@@ -457,11 +479,18 @@ def parse_cell(column: Column, raw: Any) -> Any:
             raise ValueError(_("“{}”不是数字").format(raw)) from None
         if not value.is_finite():
             raise ValueError(_("“{}”不是数字").format(raw))
+        if value and value.adjusted() > DECIMAL_MAX_ADJUSTED:
+            _check_bounds(column, value)  # the column's own bound, when it has one, says more
+            raise ValueError(_("“{}”超出允许的数值范围").format(raw))
         if column.decimal_places is not None:
-            if value != value.quantize(decimal.Decimal(1).scaleb(-column.decimal_places),
-                                       rounding=decimal.ROUND_HALF_UP):
+            step = decimal.Decimal(1).scaleb(-column.decimal_places)
+            try:
+                rounded = value.quantize(step, rounding=decimal.ROUND_HALF_UP)
+            except decimal.InvalidOperation:  # more digits than the context holds
+                raise ValueError(_("“{}”超出允许的数值范围").format(raw)) from None
+            if value != rounded:
                 raise ValueError(_("最多 {} 位小数").format(column.decimal_places))
-            value = value.quantize(decimal.Decimal(1).scaleb(-column.decimal_places))
+            value = rounded
         _check_bounds(column, value)
         return value
     if kind == DATE:

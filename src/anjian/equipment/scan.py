@@ -110,6 +110,18 @@ def _overdue(result: EquipmentScanResult, equipment: SpecialEquipment, due, mana
             reminder = EquipmentReminder.objects.create(
                 equipment=equipment, stage=ReminderStage.OVERDUE, inspection_kind=due.inspection_kind,
                 due_on=due.due_on, recipients=len({u.pk for u in managers}))
+            # A boiler's external and internal inspections can fall due on the same day: one hazard for that day.
+            same_day = (
+                EquipmentReminder.objects.filter(
+                    equipment=equipment, stage=ReminderStage.OVERDUE, due_on=due.due_on, hazard__isnull=False)
+                .exclude(pk=reminder.pk).select_related("hazard").first()
+            )
+            if same_day is not None:
+                reminder.hazard = same_day.hazard
+                reminder.save(update_fields=["hazard"])
+                result.reminders += 1
+                result.stages[ReminderStage.OVERDUE] += 1
+                return
             hazard = hazard_report(
                 actor=SCAN_ACTOR,
                 enterprise=equipment.enterprise,

@@ -555,7 +555,10 @@ def equipment_register(*, actor, enterprise, data: dict[str, Any]) -> SpecialEqu
                 _first_dues(equipment, today())
             refresh(equipment)
     except IntegrityError:  # the code was registered meanwhile
-        raise _code_taken_error(clean["registration_code"]) from None
+        code = clean.get("registration_code")
+        if code and SpecialEquipment.objects.filter(registration_code=code).exists():
+            raise _code_taken_error(code) from None
+        raise
     return equipment
 
 
@@ -721,7 +724,7 @@ def _refresh_verdicts(employee_ids) -> None:
 def operator_items(kind: str) -> tuple[str, ...]:
     """The TSG Z6001-2019 items whose certificate covers an equipment kind (anjian.rules.certificates)."""
     try:
-        return cert_rules.items_for_equipment(kind)
+        return cert_rules.operator_items_for_equipment(kind)
     except ValueError:
         return ()
 

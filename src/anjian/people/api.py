@@ -1,9 +1,12 @@
 """API of employees and training: ``/api/employees/``, ``/api/training-sessions/``, ``/api/training-records/``.
 
 Employees: the register (cursor-paged, filtered like the page: enterprise, region, person_kind, employment_type,
-state, work_ok, name, and the exact ``id_number`` / ``phone`` through the blind index); one employee with posts and
-absences; ``POST`` to register, ``PATCH`` to correct; ``id_number`` and ``phone`` are write-only and read masked,
-``POST …/reveal/`` gives a keeper the full values (audited). Steps: ``post-change``, ``leave``, ``absences`` and
+state, work_ok, name, and ``id_index`` / ``phone_index``, the blind index in 64 hex digits); the exact search by a full
+number is ``POST /api/employees/search/`` with ``{"id_number": …}`` or ``{"phone": …}`` (the number in the body, so it
+stays out of access logs; a plaintext ``id_number`` / ``phone`` query parameter is refused, 400
+``plaintext_not_allowed``), answering ``{"results": […]}``, at most 50 rows in the caller's scope; one employee with
+posts and absences; ``POST`` to register, ``PATCH`` to correct; ``id_number`` and ``phone`` are write-only and read
+masked, ``POST …/reveal/`` gives a keeper the full values (audited). Steps: ``post-change``, ``leave``, ``absences`` and
 ``absences/{id}/return``. The verdict: ``GET …/may-work/?on=`` and ``GET …/may-do/?certificate_kind=&item_code=
 &equipment_kind=&on=``; ``GET /api/employees/blocked/`` lists the people who may not work.
 
@@ -38,6 +41,7 @@ from anjian.people.models import Absence, Employee, TrainingSession
 from anjian.people.permissions import require_keeper
 
 ID_REGEX = r"[0-9]{1,18}"
+SEARCH_LIMIT = 50
 
 
 def register(router) -> None:
@@ -94,7 +98,7 @@ def _step(request_class, summary, code=200):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="从业人员名册（身份证号码、电话以掩码显示；id_number、phone 参数为完整号码精确查找）"),
+    list=extend_schema(summary="从业人员名册（身份证号码、电话以掩码显示；按完整号码精确查找请用 search）"),
     retrieve=extend_schema(summary="从业人员（含岗位经历、离岗记录、上岗条件核验结果）",
                            responses=s.EmployeeDetailSerializer),
     create=extend_schema(request=s.EmployeeSerializer, responses={201: s.EmployeeDetailSerializer},
@@ -219,6 +223,19 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                 item_code=query.get("item_code") or None, equipment_kind=equipment_kind,
                                 on=query.get("on"))
         return Response(s.EmployeeVerdictSerializer(_verdict_data(employee, result)).data)
+
+    @extend_schema(request=s.EmployeeSearchInput, responses=s.EmployeeSearchResultSerializer,
+                   summary="按完整身份证号码或联系电话精确查找（号码放在请求体中，不进网址；至多50人）")
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        data = self._input(s.EmployeeSearchInput)
+        qs = queries.employees_visible_to(request.user, for_list=True).select_related("enterprise")
+        if (data.get("id_number") or "").strip():
+            qs = services.find_by_id_number(qs, data["id_number"])
+        if (data.get("phone") or "").strip():
+            qs = services.find_by_phone(qs, data["phone"].strip())
+        rows = list(qs.order_by("-id")[:SEARCH_LIMIT])
+        return Response({"results": s.EmployeeSerializer(rows, many=True, context={"request": request}).data})
 
     @extend_schema(responses=s.EmployeeSerializer(many=True),
                    summary="不能上岗人员（在职且上岗条件核验未通过，附原因）")

@@ -1,11 +1,14 @@
 """API of the certificate ledger: ``/api/certificates/`` and ``/api/certificate-catalogue/``.
 
-``certificates/``: the ledger (cursor-paged, with the page's filters: ``holder``, ``number`` (exact), ``enterprise``,
-``employee``, ``kind``, ``item``, ``status`` (valid, due_soon, review_overdue, expired, revoked), ``due_from``,
-``due_to``, ``region``), one certificate with its reviews and the reminders sent, ``POST`` to register one for an
-employee (``employee`` id), ``PATCH`` to correct it, ``POST …/review/`` for a review or (with ``valid_until``) a
-renewal, ``POST …/revoke/``, and ``GET export/`` (xlsx). ``certificate-catalogue/``: the kinds with their validity,
-review cycle, application window and items, so clients can build pickers.
+``certificates/``: the ledger (cursor-paged, with the page's filters: ``holder``, ``number_index`` (the number's blind
+index, 64 hex digits), ``enterprise``, ``employee``, ``kind``, ``item``, ``status`` (valid, due_soon, review_overdue,
+expired, revoked), ``due_from``, ``due_to``, ``region``); ``POST search/`` with ``{"number": …, "kind": …}`` finds a
+full number (in the body, so it stays out of access logs — a plaintext ``number`` query parameter is refused, 400
+``plaintext_not_allowed``), answering ``{"results": […]}``, at most 50 rows in the caller's scope; one certificate
+with its reviews and the reminders sent, ``POST`` to register one for an employee (``employee`` id), ``PATCH`` to
+correct it, ``POST …/review/`` for a review or (with ``valid_until``) a renewal, ``POST …/revoke/``, and ``GET export/``
+(xlsx). ``certificate-catalogue/``: the kinds with their validity, review cycle, application window and items, so
+clients can build pickers.
 
 Errors: 400 ``invalid`` with ``fields`` (each ``{code, message}``: ``required``, ``invalid``, ``future``, ``order``,
 ``invalid_choice``, ``invalid_item``, ``person_kind_mismatch``, ``empty``, ``characters``, ``length``,
@@ -25,11 +28,12 @@ from rest_framework.response import Response
 from anjian.enterprises.excel import xlsx_response
 from anjian.people import certificates, queries
 from anjian.people import serializers_certificates as s
-from anjian.people.filters_certificates import CertificateFilter
+from anjian.people.filters_certificates import CertificateFilter, number_index
 from anjian.people.models import Certificate
 from anjian.people.views_certificates import export_certificates, export_filename
 
 DETAIL_PREFETCH = ("reviews", "reminders")
+SEARCH_LIMIT = 50
 
 
 def register(router) -> None:
@@ -115,6 +119,18 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         cert = self._certificate(pk)
         data = self._input(s.CertificateRevokeInput)
         return self._done(certificates.certificate_revoke(actor=request.user, certificate=cert, **data))
+
+    @extend_schema(request=s.CertificateSearchInput, responses={200: s.CertificateSearchResultSerializer},
+                   summary="按完整证书编号精确查找（编号放在请求体中，不进网址；至多50条）")
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        data = self._input(s.CertificateSearchInput)
+        qs = queries.certificates_visible_to(request.user, for_list=True).select_related("employee", "enterprise")
+        qs = qs.filter(number_index=number_index(data["number"]))
+        if data.get("kind"):
+            qs = qs.filter(kind=data["kind"])
+        rows = list(qs.order_by("-id")[:SEARCH_LIMIT])
+        return Response({"results": s.CertificateSerializer(rows, many=True, context={"request": request}).data})
 
     @extend_schema(
         responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY},

@@ -55,7 +55,8 @@ def upload_target(request):
     raw = str(request.data.get("enterprise", "") or "").strip()
     if not raw:
         return upload, None
-    if not raw.isdigit() or len(raw) > 18:
+    # ASCII digits only: "²" passes str.isdigit() but int() refuses it.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise ServiceError(_("enterprise 应为单位编号。"), code="invalid")
     enterprise = enterprises_visible_to(request.user).filter(pk=int(raw)).first()
     if enterprise is None:

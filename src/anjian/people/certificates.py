@@ -9,7 +9,8 @@ of the holder (:mod:`anjian.people.verdict`), wherever the holder works.
 Fake-certificate defence: a number (normalised by :func:`~anjian.rules.certificates.normalise_number`) is registered
 once per kind on the whole platform — by another person it is refused (``number_taken``, without naming the other
 person or their enterprise), by the same person ``already_registered``; the unique constraint catches a race with the
-same answer. An 18-character number in ID-card format must be the holder's own ID-card number (``not_holder_id``).
+same answer. An 18-character number in ID-card format must be the holder's own ID-card number (``not_holder_id``),
+compared by blind index (so an unreadable sealed ID does not switch the check off).
 
 The number is stored sealed (it is often the holder's ID-card number): pages, exports, notifications and the audit
 trail show an ID-format number masked (:func:`display_number`), and the audit trail masks every number.
@@ -30,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.core import audit
+from anjian.core import audit, crypto
 from anjian.core.errors import ConflictError
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.people import verdict
@@ -324,7 +325,13 @@ def _clean_number(errors: _Errors, kind: str, value, employee: Employee) -> str:
     number = rules.normalise_number(value if isinstance(value, str) else _text(value))
     if kind not in rules.KINDS:
         return number
-    problem = rules.number_problem(kind, number, holder_id_number=employee.id_number or None)
+    # The holder comparison is by blind index, never on the decrypted ID number: that is "" when the sealed value
+    # cannot be opened, and must not switch the fake-certificate check off. The format checks first (no holder);
+    # then, when the number is not the holder's own ID number, the rule is asked with a holder ID that does not match
+    # ("") — it answers ``not_holder_id`` exactly when this kind's ID-format numbers must be the holder's own.
+    problem = rules.number_problem(kind, number, holder_id_number=None)
+    if problem is None and crypto.blind_index("id_number", id_card.normalise(number)) != employee.id_number_index:
+        problem = rules.number_problem(kind, number, holder_id_number="")
     if problem is not None:
         errors.add("number", problem.message, problem.code)
     return number

@@ -87,7 +87,11 @@ class Employee(models.Model):
             models.Index(fields=["state", "work_checked_on"], name="emp_state_checked"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "id_number_index"], name="employee_once_per_enterprise"),
+            # One active record per person per unit; a person who left may be registered again when rehired.
+            models.UniqueConstraint(
+                fields=["enterprise", "id_number_index"], condition=Q(state=EmployeeState.ACTIVE),
+                name="employee_once_per_enterprise",
+            ),
             models.CheckConstraint(
                 name="employee_left_on_when_left",
                 condition=Q(state=EmployeeState.ACTIVE, left_on__isnull=True)
@@ -278,7 +282,9 @@ class Certificate(models.Model):
     number_sealed = models.CharField(_("证书编号（密文）"), max_length=200, editable=False)
     number_index = models.CharField(_("证书编号索引"), max_length=64, editable=False)
     issuer = models.CharField(_("发证机关"), max_length=100)
-    issued_on = models.DateField(_("初领（发证）日期"))
+    # The start of the current validity period: the first issue, or the last renewal (换证 / 延期) for a certificate
+    # registered after it was renewed; reviews are counted from it.
+    issued_on = models.DateField(_("本有效期起始日期（初领或换证）"))
     valid_until = models.DateField(_("有效期至"))
     extended_review = models.BooleanField(_("复审周期延长为6年"), default=False)
     review_due = models.DateField(_("应复审日期"), null=True, blank=True)
@@ -313,7 +319,10 @@ class Certificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number}"
+        from anjian.rules.id_card import is_valid, mask
+
+        number = self.number
+        return f"{self.get_kind_display()} {mask(number) if is_valid(number) else number}"
 
     @property
     def number(self) -> str:

@@ -19,8 +19,9 @@
   gives a new due date, which is reminded again.
 * Recipients: the safety managers of every enterprise where the holder currently works (active employee rows with
   the holder's ID-card index), or its principal when an enterprise has no safety manager. The message names the
-  person (by name only), the certificate kind, item and number (an ID-format number masked), the due date, what is
-  due and when to apply.
+  person (by name only, as registered at the recipients' own enterprise — that enterprise's employee row of the
+  holder, not the registering enterprise's row), the certificate
+  kind, item and number (an ID-format number masked), the due date, what is due and when to apply.
 * Finally :func:`anjian.people.verdict.refresh_due` recomputes the verdicts not yet computed today.
 """
 
@@ -92,10 +93,12 @@ class _Recipients:
     def __init__(self, certs: list[Certificate]) -> None:
         holders = sorted({c.holder_index for c in certs})
         self.workplaces: dict[str, dict[int, int]] = defaultdict(dict)  # holder → {enterprise id: employee id}
-        for pk, index, enterprise_id in Employee.objects.filter(
+        self.names: dict[int, str] = {}  # employee id → the name as registered at that enterprise
+        for pk, index, enterprise_id, name in Employee.objects.filter(
             id_number_index__in=holders, state=EmployeeState.ACTIVE
-        ).values_list("pk", "id_number_index", "enterprise_id"):
+        ).values_list("pk", "id_number_index", "enterprise_id", "name"):
             self.workplaces[index][enterprise_id] = pk
+            self.names[pk] = name
         enterprises = sorted({e for places in self.workplaces.values() for e in places})
         by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
         for pk, enterprise_id, role in User.objects.filter(
@@ -108,10 +111,11 @@ class _Recipients:
             for e in enterprises
         }
 
-    def of(self, cert: Certificate) -> list[tuple[int, int, list[int]]]:
-        """(enterprise id, the holder's employee id there, user ids) for each enterprise where the holder works."""
+    def of(self, cert: Certificate) -> list[tuple[int, int, str, list[int]]]:
+        """(enterprise id, the holder's employee id there, the holder's name there, user ids) for each enterprise
+        where the holder works."""
         places = sorted(self.workplaces.get(cert.holder_index, {}).items())
-        return [(e, emp, self.managers.get(e, [])) for e, emp in places]
+        return [(e, emp, self.names[emp], self.managers.get(e, [])) for e, emp in places]
 
 
 def _what(cert: Certificate) -> str:
@@ -119,20 +123,20 @@ def _what(cert: Certificate) -> str:
         cert.kind, cert.item_code))
 
 
-def _due_message(cert: Certificate, days_left: int) -> tuple[str, str]:
+def _due_message(cert: Certificate, name: str, days_left: int) -> tuple[str, str]:
     due = services.DUE_KIND_LABELS.get(cert.due_kind, cert.due_kind)
     title = _("证书{due}提醒：{name}的{what}还有{n}天到期（{day}）").format(
-        due=due, name=cert.employee.name, what=_what(cert), n=days_left, day=cert.due_on.isoformat())
+        due=due, name=name, what=_what(cert), n=days_left, day=cert.due_on.isoformat())
     window = services.apply_window(cert.kind, cert.due_on)["text"]
     body = _("持证人：{name}；证书：{what}，编号 {number}；{due_label}：{day}（{due}）。{window}。逾期未办理的，"
              "持证人不得从事该作业。").format(
-        name=cert.employee.name, what=_what(cert), number=services.display_number(cert.number),
+        name=name, what=_what(cert), number=services.display_number(cert.number),
         due_label=_("应复审日期") if cert.due_kind == rules.REVIEW else _("有效期至"), day=cert.due_on.isoformat(),
         due=due, window=window)
     return title, body
 
 
-def _overdue_message(cert: Certificate, today: datetime.date) -> tuple[str, str]:
+def _overdue_message(cert: Certificate, name: str, today: datetime.date) -> tuple[str, str]:
     if cert.valid_until < today:
         state = _("已过期")
         detail = _("有效期至 {day}").format(day=cert.valid_until.isoformat())
@@ -142,23 +146,26 @@ def _overdue_message(cert: Certificate, today: datetime.date) -> tuple[str, str]
     else:
         state = _("逾期未复审")
         detail = _("应于 {day} 前复审").format(day=cert.review_due.isoformat() if cert.review_due else "")
-    title = _("证书{state}：{name}的{what}").format(state=state, name=cert.employee.name, what=_what(cert))
+    title = _("证书{state}：{name}的{what}").format(state=state, name=name, what=_what(cert))
     body = _("持证人：{name}；证书：{what}，编号 {number}；{detail}。在复审或换证前，持证人不得从事该作业。").format(
-        name=cert.employee.name, what=_what(cert), number=services.display_number(cert.number), detail=detail)
+        name=name, what=_what(cert), number=services.display_number(cert.number), detail=detail)
     return title, body
 
 
-def _send(result: PeopleScanResult, cert: Certificate, days_before: int, recipients, title: str, body: str) -> bool:
-    users = sorted({u for _e, _emp, ids in recipients for u in ids})
+def _send(result: PeopleScanResult, cert: Certificate, days_before: int, recipients, compose) -> bool:
+    """Record the reminder and tell each workplace's managers; ``compose(name)`` gives the (title, body) naming the
+    holder as registered at that workplace."""
+    users = sorted({u for _e, _emp, _name, ids in recipients for u in ids})
     try:
         with transaction.atomic():
             CertificateReminder.objects.create(
                 certificate=cert, due_on=cert.due_on, days_before=days_before, recipients=len(users)
             )
             rows = 0
-            for enterprise_id, employee_id, ids in recipients:
+            for enterprise_id, employee_id, name, ids in recipients:
                 if not ids:
                     continue
+                title, body = compose(name)
                 # The certificate's page for its own enterprise; elsewhere the holder's row at that enterprise.
                 url = certificate_url(cert) if enterprise_id == cert.enterprise_id else _employee_url(employee_id)
                 kind = "certificate.overdue" if days_before == OVERDUE else "certificate.due"
@@ -197,8 +204,9 @@ def _before_due(result: PeopleScanResult, today: datetime.date) -> None:
             done = sent.get((cert.pk, cert.due_on), set())
             if nearest in done or any(d < nearest for d in done):
                 continue  # sent, or a nearer one went out already (a scan run for an earlier day after a later one)
-            title, body = _due_message(cert, (cert.due_on - today).days)
-            if _send(result, cert, nearest, recipients.of(cert), title, body):
+            days_left = (cert.due_on - today).days
+            if _send(result, cert, nearest, recipients.of(cert),
+                     lambda name, cert=cert, days_left=days_left: _due_message(cert, name, days_left)):
                 result.offsets[nearest] += 1
                 result.skipped += len([d for d in reached if d > nearest and d not in done])
 
@@ -220,8 +228,8 @@ def _after_due(result: PeopleScanResult, today: datetime.date) -> None:
         recipients = _Recipients(certs)
         for cert in certs:
             result.examined += 1
-            title, body = _overdue_message(cert, today)
-            if _send(result, cert, OVERDUE, recipients.of(cert), title, body):
+            if _send(result, cert, OVERDUE, recipients.of(cert),
+                     lambda name, cert=cert: _overdue_message(cert, name, today)):
                 result.expired += 1
                 result.offsets[OVERDUE] += 1
 

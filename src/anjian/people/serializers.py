@@ -2,6 +2,10 @@
 records. Writes go through the services: the input classes only parse types; the services validate with the same
 field codes as the pages. The ID-card number and the phone are write-only; reads carry their masked forms."""
 
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from anjian.people.choices import EmploymentType, Gender, PersonKind, TrainingKind, TrainingResult
@@ -89,6 +93,25 @@ class EmployeeRevealSerializer(serializers.Serializer):
     phone = serializers.CharField()
 
 
+class EmployeeSearchInput(serializers.Serializer):
+    """The exact search (``POST /api/employees/search/``): the full numbers go in the body, never in a URL."""
+
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                      help_text="完整身份证号码（精确查找；空格忽略，x 视同 X）")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                  help_text="完整联系电话（精确查找；空格、短横线忽略）")
+
+    def validate(self, attrs):
+        if not ((attrs.get("id_number") or "").strip() or (attrs.get("phone") or "").strip()):
+            raise serializers.ValidationError(_("请提供完整的身份证号码（id_number）或联系电话（phone）。"),
+                                              code="required")
+        return attrs
+
+
+class EmployeeSearchResultSerializer(serializers.Serializer):
+    results = EmployeeSerializer(many=True, read_only=True, help_text="匹配的人员（您的管辖范围内，至多50人）")
+
+
 class EmployeePostChangeInput(serializers.Serializer):
     post = serializers.CharField(allow_blank=True)
     department = serializers.CharField(required=False, allow_blank=True, default="")
@@ -111,7 +134,11 @@ class EmployeeAbsenceReturnInput(serializers.Serializer):
 
 
 class EmployeeVerdictQuery(serializers.Serializer):
-    on = serializers.DateField(required=False, help_text="核验日期，默认今天")
+    # Bounded: the rules step back years from ``on`` (0001-01-01 would make date(0, 1, 1)).
+    on = serializers.DateField(required=False, help_text="核验日期，默认今天（1900-01-01 至 2100-12-31）", validators=[
+        MinValueValidator(datetime.date(1900, 1, 1), message=_("核验日期超出允许范围（1900-01-01 至 2100-12-31）。")),
+        MaxValueValidator(datetime.date(2100, 12, 31), message=_("核验日期超出允许范围（1900-01-01 至 2100-12-31）。")),
+    ])
 
 
 class EmployeeMayDoQuery(EmployeeVerdictQuery):
@@ -143,7 +170,7 @@ class TrainingParticipantSerializer(serializers.ModelSerializer):
 
 
 class TrainingParticipantInput(serializers.Serializer):
-    employee = serializers.IntegerField(help_text="本单位人员 id")
+    employee = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="本单位人员 id")
     result = serializers.ChoiceField(choices=TrainingResult.choices, required=False, allow_blank=True,
                                      help_text="考核结果；无考核的培训不填即为合格")
     score = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True,

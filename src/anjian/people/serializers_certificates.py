@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from anjian.people import certificates
+from anjian.people.choices import CertificateKind
 from anjian.people.models import Certificate, CertificateReminder, CertificateReview
 from anjian.rules import certificates as rules
 from anjian.rules import id_card
@@ -128,6 +129,30 @@ class CertificateReviewInput(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True,
                                         help_text="延期复审（换证）后的有效期截止日；有效期内的复审不填")
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class CertificateSearchInput(serializers.Serializer):
+    """The exact search (``POST /api/certificates/search/``): the full number goes in the body, never in a URL."""
+
+    number = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                   help_text="完整证书编号（精确查找；全角转半角、字母不分大小写）")
+    kind = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="special_operation、safety_qualification 或 equipment_operator；不填为全部")
+
+    def validate_kind(self, value):
+        if value and value not in CertificateKind.values:
+            raise serializers.ValidationError(_("证书类别的取值无效。"), code="invalid_choice")
+        return value
+
+    def validate(self, attrs):
+        if not rules.normalise_number(attrs.get("number") or ""):
+            raise serializers.ValidationError({"number": [serializers.ErrorDetail(
+                _("请提供完整的证书编号（number）。"), code="required")]})
+        return attrs
+
+
+class CertificateSearchResultSerializer(serializers.Serializer):
+    results = CertificateSerializer(many=True, read_only=True, help_text="匹配的证书（您的管辖范围内，至多50条）")
 
 
 class CertificateRevokeInput(serializers.Serializer):

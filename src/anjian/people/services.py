@@ -171,7 +171,7 @@ def _require_active(employee: Employee) -> None:
 
 def _duplicate_error() -> ValidationError:
     return ValidationError({"id_number": ValidationError(
-        _("本单位已登记过该身份证号码的人员；同一人在一个单位只登记一次。"), code="duplicate_employee")})
+        _("本单位已登记过该身份证号码的在职人员；同一人在一个单位只登记一次。"), code="duplicate_employee")})
 
 
 # --- cleaning --------------------------------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def _clean(enterprise, data: dict[str, Any], *, instance: Employee | None = None
 
     if "id_number" in out:
         index = id_index(out["id_number"])
-        dup = Employee.objects.filter(enterprise=enterprise, id_number_index=index)
+        dup = Employee.objects.filter(enterprise=enterprise, id_number_index=index, state=EmployeeState.ACTIVE)
         if instance is not None:
             dup = dup.exclude(pk=instance.pk)
         if dup.exists():
@@ -301,7 +301,8 @@ def employee_register(*, actor, enterprise, data: dict) -> Employee:
             _audit(actor, "employee.register", employee, {"enterprise": enterprise.pk, **_plain_changes(values)})
             verdict.refresh([employee.pk])
     except IntegrityError as exc:  # two registrations of the same person at the same moment
-        if Employee.objects.filter(enterprise=enterprise, id_number_index=id_index(values["id_number"])).exists():
+        if Employee.objects.filter(enterprise=enterprise, id_number_index=id_index(values["id_number"]),
+                                   state=EmployeeState.ACTIVE).exists():
             raise _duplicate_error() from exc
         raise
     return employee
@@ -411,6 +412,10 @@ def employee_leave(*, actor, employee: Employee, left_on) -> Employee:
             errors.raise_if_any()
         for row in employee.posts.filter(ended_on__isnull=True):
             row.ended_on = max(row.started_on, left_on)
+            row.save(update_fields=["ended_on"])
+        # Whoever leaves stops operating the unit's special equipment (特种设备安全法 第十四条 binds the operator).
+        for row in employee.equipment_assignments.filter(ended_on__isnull=True):
+            row.ended_on = max(row.assigned_on, left_on)
             row.save(update_fields=["ended_on"])
         employee.state, employee.left_on = EmployeeState.LEFT, left_on
         employee.save(update_fields=["state", "left_on", "updated_at"])

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core import audit
+from anjian.core import audit, ximport
 from anjian.people import verdict
 from anjian.people.choices import EmployeeState, TrainingKind, TrainingResult
 from anjian.people.models import Employee, TrainingRecord, TrainingSession
@@ -32,6 +32,8 @@ MAX_HOURS = Decimal("999.9")
 SESSION_FIELDS = ("kind", "title", "content", "trainer", "organiser", "place", "starts_at", "ends_at", "hours",
                   "has_exam")
 ONE_PLACE = Decimal("0.1")
+MAX_SCORE = Decimal(100)
+EARLIEST_DAY, LATEST_DAY = ximport.DATE_MIN, ximport.DATE_MAX  # a session's start and end lie in these years
 
 
 # --- parsing ---------------------------------------------------------------------------------------------------------
@@ -52,7 +54,14 @@ def parse_decimal(value) -> Decimal | None:
     return number
 
 
-def _hours(errors: _Errors, field: str, value, label: str, *, required: bool = True) -> Decimal | None:
+def _hours(errors: _Errors, field: str, value, label: str, *, required: bool = True,
+           maximum: Decimal = MAX_HOURS, below: tuple[str, str] | None = None,
+           above: tuple[str, str] | None = None) -> Decimal | None:
+    """A number of at most one decimal between 0 and ``maximum`` (hours, a score), or None with an error.
+
+    The range is checked before the number is rounded: ``quantize`` raises InvalidOperation on "1e30".
+    ``below`` / ``above``: the (message, code) of a number under 0 / over ``maximum`` (by default the range
+    message with the code ``out_of_range``); 0 itself is the caller's to refuse."""
     try:
         number = parse_decimal(value)
     except ValueError:
@@ -62,11 +71,16 @@ def _hours(errors: _Errors, field: str, value, label: str, *, required: bool = T
         if required:
             errors.add(field, _("请填写{label}。").format(label=label), "required")
         return None
+    if number < 0:
+        message, code = below or (_("{label}不能小于0。").format(label=label), "out_of_range")
+        errors.add(field, message, code)
+        return None
+    if number > maximum:
+        message, code = above or (_("{label}不能超过{n}。").format(label=label, n=maximum), "out_of_range")
+        errors.add(field, message, code)
+        return None
     if number != number.quantize(ONE_PLACE, rounding=ROUND_DOWN):
         errors.add(field, _("{label}最多保留1位小数。").format(label=label), "precision")
-        return None
-    if number > MAX_HOURS:
-        errors.add(field, _("{label}不能超过{n}。").format(label=label, n=MAX_HOURS), "out_of_range")
         return None
     return number.quantize(ONE_PLACE)
 
@@ -84,6 +98,11 @@ def _moment(errors: _Errors, data: dict, field: str, label: str) -> datetime.dat
         return None
     if not isinstance(value, datetime.datetime):
         errors.add(field, _("{label}不是有效的日期和时间。").format(label=label), "invalid")
+        return None
+    # Before any conversion: year 1 east of UTC overflows when made UTC (a 500 on saving or comparing).
+    if not EARLIEST_DAY <= value.date() <= LATEST_DAY:
+        errors.add(field, _("{label}超出允许范围：日期须在{a}至{b}之间。").format(
+            label=label, a=EARLIEST_DAY, b=LATEST_DAY), "out_of_range")
         return None
     if timezone.is_naive(value):
         try:
@@ -126,7 +145,8 @@ def _clean_session(data: dict[str, Any], *, instance: TrainingSession | None = N
     if "ends_at" in keys:
         out["ends_at"] = _moment(errors, data, "ends_at", _("结束时间"))
     if "hours" in keys:
-        out["hours"] = _hours(errors, "hours", data.get("hours"), _("学时"))
+        out["hours"] = _hours(errors, "hours", data.get("hours"), _("学时"),
+                              below=(_("学时须大于0。"), "hours_not_positive"))
     if "has_exam" in keys:
         value = data.get("has_exam")
         if not isinstance(value, bool):
@@ -201,21 +221,18 @@ def _clean_participants(enterprise, participants, *, session_hours: Decimal, has
             problem(n, employee.name, _("考核结果的取值无效。"), "invalid_choice")
             continue
         errs = _Errors()
-        score = _hours(errs, "score", item.get("score"), _("成绩"), required=False)
+        score_range = (_("成绩应在0至100之间。"), "score_out_of_range")
+        score = _hours(errs, "score", item.get("score"), _("成绩"), required=False, maximum=MAX_SCORE,
+                       below=score_range, above=score_range)
         if errs.errors:
             problem(n, employee.name, errs.errors["score"][0].messages[0], errs.errors["score"][0].code)
             continue
-        if score is not None and not Decimal(0) <= score <= Decimal(100):
-            problem(n, employee.name, _("成绩应在0至100之间。"), "score_out_of_range")
-            continue
-        hours = _hours(errs, "hours", item.get("hours"), _("计入学时"), required=False)
+        hours = _hours(errs, "hours", item.get("hours"), _("计入学时"), required=False,
+                       below=(_("计入学时不能为负数。"), "hours_negative"))
         if errs.errors:
             problem(n, employee.name, errs.errors["hours"][0].messages[0], errs.errors["hours"][0].code)
             continue
         hours = session_hours if hours is None else hours
-        if hours < 0:
-            problem(n, employee.name, _("计入学时不能为负数。"), "hours_negative")
-            continue
         if hours > session_hours:
             problem(n, employee.name, _("计入学时 {h} 超过本次培训的 {s} 学时。").format(
                 h=format_hours(hours), s=format_hours(session_hours)), "participant_hours_exceed")

@@ -8,7 +8,7 @@
   certificate that is not valid on the day (expired, or a review overdue) is a reason — the holder may not do that
   work (安全生产法 第三十条, 特种设备安全法 第十四条), and it stays one until it is reviewed, renewed or revoked;
 * the equipment the person is assigned to operate (特种设备安全法 第十四条): a valid special-equipment operator
-  certificate whose item covers that equipment kind (:func:`anjian.rules.certificates.items_for_equipment`).
+  certificate whose item covers that equipment kind (:func:`anjian.rules.certificates.operator_items_for_equipment`).
 
 :func:`may_do` answers "may this person do this job today?" for later modules (work permits). :func:`refresh` keeps
 ``work_ok`` / ``work_reasons`` / ``work_checked_on`` current (the services call it after each write, the daily
@@ -182,7 +182,7 @@ def _certificates_of(indexes: Iterable[str]) -> dict[str, list[Certificate]]:
 
 def _equipment_kinds_covered(kind: str) -> tuple[str, ...]:
     try:
-        return cert_rules.items_for_equipment(kind)
+        return cert_rules.operator_items_for_equipment(kind)
     except ValueError:
         return ()
 
@@ -258,7 +258,7 @@ def may_do(employee: Employee, *, certificate_kind: str, item_code: str | None =
     if item_code:
         items = {item_code.strip().upper()}
     elif equipment_kind:
-        items = {i.upper() for i in cert_rules.items_for_equipment(equipment_kind)}
+        items = {i.upper() for i in cert_rules.operator_items_for_equipment(equipment_kind)}
     on = on or _today()
     left = _left(employee, on)
     if left is not None:

@@ -4,7 +4,10 @@ certificates and equipment, and the forms of each step; the people who may not w
 session with its participants, and the session form with its participant picker (plain HTML, no script).
 
 Full ID-card and phone numbers are shown only to keepers of the enterprise, after an explicit "显示完整号码" (a POST,
-audited, never cached). ``enterprise_tab_context`` feeds the People tab of the enterprise file."""
+audited, never cached). They never travel in a URL: the register's and the blocked list's exact search is a small
+POST form whose view computes the blind index and redirects (303) to the list with ``id_index`` / ``phone_index``
+(:func:`exact_search_redirect`), so paging, export links and the htmx push-url carry only the index.
+``enterprise_tab_context`` feeds the People tab of the enterprise file."""
 
 import datetime
 import re
@@ -12,12 +15,13 @@ import re
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.errors import ServiceError
@@ -30,7 +34,7 @@ from anjian.enterprises.models import Enterprise
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.people import forms, queries, services, training, verdict
 from anjian.people.choices import CertificateState, EmployeeState, TrainingKind, TrainingResult
-from anjian.people.filters import BlockedFilter, EmployeeFilter, SessionFilter
+from anjian.people.filters import BlockedFilter, EmployeeFilter, EmployeeSearchForm, SessionFilter
 from anjian.people.models import Absence, Employee, TrainingRecord, TrainingSession
 from anjian.people.permissions import can_keep, may_keep_any
 from anjian.rules import id_card
@@ -63,9 +67,10 @@ def _ledger(request, flt, *, template, rows_template, context=None, page_context
     page = keyset_page(flt.qs, request.GET) if flt.is_valid() else keyset_page(flt.queryset.none(), {})
     if decorate:
         decorate(page.items)
+    params = link_params(request)
     ctx = {
-        "filter": flt, "page": page, "next_query": page.next_query(request.GET) if page.next_after else "",
-        "first_query": page.first_query(request.GET), **(context or {}),
+        "filter": flt, "page": page, "next_query": page.next_query(params) if page.next_after else "",
+        "first_query": page.first_query(params), **(context or {}),
     }
     partial = is_partial(request)
     if not partial and page_context is not None:
@@ -73,6 +78,63 @@ def _ledger(request, flt, *, template, rows_template, context=None, page_context
     response = render(request, rows_template if partial else template, ctx)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# --- the exact search (a POST, so the full number stays out of URLs) -------------------------------------------------
+
+EMPLOYEE_EXACT = (
+    ("id_index", gettext_lazy("按身份证号码精确查找")),
+    ("phone_index", gettext_lazy("按联系电话精确查找")),
+)
+PLAINTEXT_PARAMS = ("id_number", "phone", "number")  # what the filters took before; refused, never passed on
+
+
+def link_params(request):
+    """The query of the page's own links (paging, export): the request's, without a refused plaintext number."""
+    params = request.GET.copy()
+    for key in PLAINTEXT_PARAMS:
+        params.pop(key, None)
+    return params
+
+
+def _without(params, keys) -> str:
+    query = params.copy()
+    for key in ("after", "partial", *keys):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def exact_search_redirect(request, url_name: str, form, exact_keys) -> HttpResponseRedirect:
+    """The POST of a list's exact search: a 303 to the list with the current GET filters (of the URL the form was
+    posted to) and the blind indexes of the form (:meth:`indexes`) in place of any earlier exact search. The number
+    itself is never put in the URL nor in a message; a blank or invalid form gives its message and the list as it
+    was."""
+    query = request.GET.copy()
+    for key in ("after", "partial", *exact_keys, *PLAINTEXT_PARAMS):
+        query.pop(key, None)
+    if form.is_valid():
+        for key, value in form.indexes().items():
+            query[key] = value
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    url = reverse(url_name)
+    response = HttpResponseRedirect(f"{url}?{query.urlencode()}" if query else url)
+    response.status_code = 303
+    return response
+
+
+def exact_context(request, flt, exact) -> dict:
+    """What the filters template shows about an exact search: the active ones (their labels, never the number),
+    the query that clears them, and the valid indexes to keep as hidden inputs of the GET filter form."""
+    keys = [key for key, _label in exact]
+    cleaned = flt.form.cleaned_data if flt.is_valid() else {}
+    return {
+        "exact_active": [label for key, label in exact if cleaned.get(key)],
+        "exact_hidden": [(key, cleaned[key]) for key in keys if cleaned.get(key)],
+        "exact_clear_query": _without(link_params(request), keys),
+    }
 
 
 def _enterprise_choices(user):
@@ -169,19 +231,33 @@ def _employees(request, flt_class=EmployeeFilter, base=None):
     return flt_class(request.GET, queryset=base.select_related("enterprise"), request=request)
 
 
+def _employee_page_context(request, flt) -> dict:
+    return {**_page_filters(request), **exact_context(request, flt, EMPLOYEE_EXACT)}
+
+
+@require_http_methods(["GET", "POST"])
 def employee_list(request):
+    if request.method == "POST":
+        return exact_search_redirect(request, "people:employee_list", EmployeeSearchForm(request.POST),
+                                     [key for key, _label in EMPLOYEE_EXACT])
+    flt = _employees(request)
     return _ledger(
-        request, _employees(request), template="people/employee_list.html", rows_template="people/_employee_rows.html",
-        context={"can_keep": may_keep_any(request.user)}, page_context=lambda: _page_filters(request),
+        request, flt, template="people/employee_list.html", rows_template="people/_employee_rows.html",
+        context={"can_keep": may_keep_any(request.user)}, page_context=lambda: _employee_page_context(request, flt),
         decorate=_decorate,
     )
 
 
+@require_http_methods(["GET", "POST"])
 def blocked_list(request):
+    if request.method == "POST":
+        return exact_search_redirect(request, "people:blocked_list", EmployeeSearchForm(request.POST),
+                                     [key for key, _label in EMPLOYEE_EXACT])
     base = queries.employees_visible_to(request.user, for_list=True).filter(state=EmployeeState.ACTIVE, work_ok=False)
+    flt = _employees(request, BlockedFilter, base)
     return _ledger(
-        request, _employees(request, BlockedFilter, base), template="people/blocked_list.html",
-        rows_template="people/_blocked_rows.html", page_context=lambda: _page_filters(request), decorate=_decorate,
+        request, flt, template="people/blocked_list.html", rows_template="people/_blocked_rows.html",
+        page_context=lambda: _employee_page_context(request, flt), decorate=_decorate,
     )
 
 

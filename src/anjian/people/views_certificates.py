@@ -3,7 +3,9 @@ one certificate (its dates, status today, reviews and the reminders sent) with t
 forms, the registration form reached from an employee and the correction form.
 
 Readers see no write buttons; a write they try anyway is refused with a message (a redirect, never a half-written
-row). A certificate or employee outside the user's scope is a 404. ID-format numbers are shown masked everywhere."""
+row). A certificate or employee outside the user's scope is a 404. ID-format numbers are shown masked everywhere, and
+a number never travels in a URL: the ledger's exact search is a small POST form that redirects (303) to the ledger
+with the number's blind index (``number_index``)."""
 
 import datetime
 
@@ -15,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.accounts.roles import ENTERPRISE_ROLES
@@ -28,10 +31,13 @@ from anjian.enterprises.excel import xlsx_response
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.people import certificates, forms_certificates, queries
 from anjian.people.choices import CertificateState
-from anjian.people.filters_certificates import CertificateFilter
+from anjian.people.filters_certificates import CertificateFilter, CertificateSearchForm
 from anjian.people.models import Certificate, Employee
 from anjian.people.permissions import can_keep, may_keep_any
+from anjian.people.views import exact_context, exact_search_redirect, link_params
 from anjian.rules import id_card
+
+CERTIFICATE_EXACT = (("number_index", gettext_lazy("按证书编号精确查找")),)
 
 STATUS_BADGES = {
     certificates.VALID: "text-bg-success",
@@ -81,20 +87,25 @@ def _filter_regions(user) -> list[Region]:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def certificate_list(request):
+    if request.method == "POST":
+        return exact_search_redirect(request, "people:certificate_list", CertificateSearchForm(request.POST),
+                                     [key for key, _label in CERTIFICATE_EXACT])
     flt = _filtered(request)
     page = keyset_page(flt.qs, request.GET) if flt.is_valid() else keyset_page(flt.queryset.none(), {})
     today = timezone.localdate()
     for cert in page.items:
         decorate(cert, today)
+    params = link_params(request)
     enterprise = None
     if flt.is_valid() and flt.form.cleaned_data.get("enterprise"):
         enterprise = enterprises_visible_to(request.user).filter(pk=flt.form.cleaned_data["enterprise"]).first()
     context = {
         "filter": flt,
         "page": page,
-        "next_query": page.next_query(request.GET) if page.next_after else "",
-        "first_query": page.first_query(request.GET),
+        "next_query": page.next_query(params) if page.next_after else "",
+        "first_query": page.first_query(params),
         "filter_enterprise": enterprise,
         "today": today,
         "can_import": may_keep_any(request.user),
@@ -103,7 +114,7 @@ def certificate_list(request):
     if not partial:
         context.update({"regions": _filter_regions(request.user), "kinds": Certificate._meta.get_field(
             "kind").choices, "statuses": certificates.STATUS_CHOICES,
-            "item_groups": forms_certificates.item_groups()})
+            "item_groups": forms_certificates.item_groups(), **exact_context(request, flt, CERTIFICATE_EXACT)})
     response = render(request, "people/certificate_rows.html" if partial else "people/certificate_list.html",
                       context)
     patch_vary_headers(response, ["HX-Request"])

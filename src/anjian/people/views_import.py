@@ -59,7 +59,8 @@ def chosen_enterprise(request) -> Enterprise | None:
     raw = request.GET.get("enterprise", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    # ASCII digits only: "²" passes str.isdigit() but int() refuses it.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise Http404
     enterprise = enterprises_visible_to(request.user).filter(pk=int(raw)).first()
     if enterprise is None:

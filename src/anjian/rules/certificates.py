@@ -90,6 +90,8 @@ __all__ = [
     "EQUIPMENT_OPERATOR_ITEMS",
     "equipment_operator_item",
     "items_for_equipment",
+    "NON_OPERATING_ITEMS",
+    "operator_items_for_equipment",
     "Problem",
     "NUMBER_PATTERN",
     "normalise_number",
@@ -500,6 +502,20 @@ def items_for_equipment(kind: str) -> tuple[str, ...]:
     if kind not in EQUIPMENT_KINDS:
         raise ValueError(f"特种设备类别应为 {EQUIPMENT_KINDS} 之一，实际为 {kind!r}")
     return tuple(i.code for i in EQUIPMENT_OPERATOR_ITEMS if kind in i.equipment_kinds)
+
+
+# Items that do not make their holder an operator: A is the safety manager's certificate (特种设备安全管理), F the
+# safety-valve calibration item (a testing job). An operator (作业人员, 特种设备安全法 第十四条) needs an operating
+# item of the equipment's kind; only where TSG Z6001-2019 has none (pressure pipelines) does A stand in for it. Our
+# reading of the item table, UNVERIFIED.
+NON_OPERATING_ITEMS = frozenset({"A", "F"})
+
+
+def operator_items_for_equipment(kind: str) -> tuple[str, ...]:
+    """Codes of the items whose holder may operate equipment ``kind``: the operating items covering it, or ``("A",)``
+    for a kind that has no operating item of its own."""
+    items = tuple(code for code in items_for_equipment(kind) if code not in NON_OPERATING_ITEMS)
+    return items or ("A",)
 
 
 # --- certificate numbers -------------------------------------------------------------------------------------------
