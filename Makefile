@@ -44,7 +44,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	ANJIAN_ENV=test $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	ANJIAN_ENV=test $(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: setup
 	$(PY) -m ruff check .

@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.errors import ConflictError
+from anjian.core.validation import FieldErrors as _Errors
+from anjian.core.validation import clean_text as _text
+from anjian.core.validation import parse_date
 from anjian.equipment.choices import Conclusion, EquipmentKind, EquipmentState, InspectionKind, Schedule
 from anjian.equipment.models import EquipmentDue, EquipmentInspection, EquipmentOperator, SpecialEquipment
 from anjian.people import verdict
@@ -68,30 +71,6 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-class _Errors:
-    """Field errors collected while cleaning; ``raise_if_any`` raises them together (one ValidationError)."""
-
-    def __init__(self, prefix: str = "") -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-        self.prefix = prefix
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(self.prefix + field, []).append(ValidationError(message, code=code))
-
-    def has(self, field: str) -> bool:
-        return self.prefix + field in self.errors
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else str(value).strip()
-
-
 def _label(field: str, model=SpecialEquipment) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
@@ -105,19 +84,6 @@ def _char(errors: _Errors, data: dict, field: str, max_length: int, *, required:
     elif len(value) > max_length:
         errors.add(field, _("{label}不能超过{n}个字。").format(label=label, n=max_length), "max_length")
     return value
-
-
-def parse_date(value) -> datetime.date | None:
-    """A date from a date or an ISO text (YYYY-MM-DD); None for blank; ValueError for anything else."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value.strip()) if value.strip() else None
-    raise ValueError(value)
 
 
 def _date(errors: _Errors, data: dict, field: str, *, required: bool = False, allow_future: bool = False,

@@ -33,6 +33,9 @@ from django.utils.translation import gettext_lazy
 
 from anjian.core import audit, crypto
 from anjian.core.errors import ConflictError
+from anjian.core.validation import FieldErrors as _Errors
+from anjian.core.validation import clean_text as _text
+from anjian.core.validation import parse_date
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.people import verdict
 from anjian.people.choices import CertificateKind, CertificateState, EmployeeState, PersonKind
@@ -75,48 +78,14 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def __contains__(self, field: str) -> bool:
-        return field in self.errors
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
 def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else str(value).strip()
 
 
 def _flag(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "on", "yes")
     return bool(value)
-
-
-def parse_date(value) -> datetime.date | None:
-    """A date from a date or an ISO text (YYYY-MM-DD); None for blank; ValueError for anything else."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value.strip())
-    raise ValueError(value)
 
 
 def _date(errors: _Errors, value, field: str, label: str, *, required: bool = False,

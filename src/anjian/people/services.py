@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit, crypto
 from anjian.core.errors import ConflictError
+from anjian.core.validation import FieldErrors as _Errors
+from anjian.core.validation import clean_text as _text
+from anjian.core.validation import parse_date
 from anjian.people import verdict
 from anjian.people.choices import EmployeeState, EmploymentType, Gender, PersonKind
 from anjian.people.models import Absence, Certificate, Employee, PostAssignment
@@ -44,26 +47,6 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-class _Errors:
-    """Field errors collected while cleaning; ``raise_if_any`` raises them together (one ValidationError)."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else str(value).strip()
-
-
 def _char(errors: _Errors, data: dict, field: str, label: str, max_length: int, *, required: bool = False) -> str:
     value = _text(data.get(field))
     if required and not value:
@@ -71,19 +54,6 @@ def _char(errors: _Errors, data: dict, field: str, label: str, max_length: int, 
     elif len(value) > max_length:
         errors.add(field, _("{label}不能超过{n}个字。").format(label=label, n=max_length), "max_length")
     return value
-
-
-def parse_date(value) -> datetime.date | None:
-    """A date from a date or an ISO text (YYYY-MM-DD); None for blank; ValueError for anything else."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value.strip())
-    raise ValueError(value)
 
 
 def _date(errors: _Errors, data: dict, field: str, label: str, *, required: bool = False,
