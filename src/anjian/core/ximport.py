@@ -29,12 +29,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,8 +44,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from anjian.core import audit
 from anjian.core.errors import ServiceError
 from anjian.rules.id_card import mask
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TEXT = "text"
 INT = "int"
@@ -290,13 +286,6 @@ def _save(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """A download of an xlsx file; the (Chinese) file name is sent RFC 5987-encoded."""
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 # --- reading ----------------------------------------------------------------------------------------------------

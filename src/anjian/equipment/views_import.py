@@ -4,7 +4,7 @@
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from anjian.core import ximport
+from anjian.enterprises.excel import xlsx_response
 from anjian.equipment import imports
 from anjian.people.views_import import chosen_enterprise, here, import_page, require_importer
 
@@ -12,7 +12,7 @@ from anjian.people.views_import import chosen_enterprise, here, import_page, req
 @require_GET
 def import_template(request):
     require_importer(request.user)
-    return ximport.xlsx_response(imports.template(), "特种设备导入模板.xlsx")
+    return xlsx_response(imports.template(), "特种设备导入模板.xlsx")
 
 
 @require_http_methods(["GET", "POST"])

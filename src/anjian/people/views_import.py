@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core import ximport
+from anjian.enterprises.excel import xlsx_response
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.queries import enterprises_visible_to
 from anjian.people import imports
@@ -100,7 +101,7 @@ def import_template(request, kind: str):
     if kind not in imports.KINDS:
         raise Http404
     require_importer(request.user)
-    return ximport.xlsx_response(imports.template(kind), TEMPLATE_NAMES[kind])
+    return xlsx_response(imports.template(kind), TEMPLATE_NAMES[kind])
 
 
 def _done(kind: str):
